@@ -1,0 +1,1 @@
+package dev.fanout.cli; public class FanoutCommand { public static void main(String[] a){} }

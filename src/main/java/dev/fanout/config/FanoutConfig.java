@@ -1,0 +1,135 @@
+package dev.fanout.config;
+
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * The whole validated configuration. Built only through {@link #from}, which reports every
+ * problem of a key map at once; once built, every value is in range.
+ */
+public record FanoutConfig(
+    Kafka kafka,
+    Topics topics,
+    Delivery delivery,
+    Retry retry,
+    boolean requireEncryptedSecrets,
+    Operations operations,
+    Map<String, String> raw) {
+
+  /** Connection to the cluster; {@code passThrough} holds every {@code kafka.*} key but bootstrap. */
+  public record Kafka(String bootstrapServers, String groupId, Map<String, String> passThrough) {}
+
+  public record Topics(
+      List<String> events,
+      String webhooks,
+      String dlq,
+      String retryPrefix,
+      String attempts,
+      int partitions,
+      short replicationFactor,
+      Duration attemptsRetention) {}
+
+  public record Delivery(
+      Duration connectTimeout,
+      Duration requestTimeout,
+      int maxBodyBytes,
+      int maxResponseBytes,
+      int maxInFlight,
+      int maxConnectionsPerEndpoint,
+      List<String> allowedNetworks,
+      String proxy) {}
+
+  public record Retry(
+      List<Duration> schedule,
+      double jitter,
+      Duration maxRetryAfter,
+      Duration maxAge,
+      int inProcessAttempts) {}
+
+  public record Operations(
+      int managementPort,
+      String managementHost,
+      Duration commitInterval,
+      Duration shutdownTimeout,
+      String logFormat,
+      String logLevel) {}
+
+  public static FanoutConfig from(Map<String, String> values) {
+    ConfigReader r = new ConfigReader(values);
+    Map<String, String> passThrough = new LinkedHashMap<>();
+    values.forEach(
+        (k, v) -> {
+          if (k.startsWith("kafka.") && !k.equals("kafka.bootstrap.servers")) {
+            passThrough.put(k.substring("kafka.".length()), v);
+          }
+        });
+    Kafka kafka =
+        new Kafka(r.string("kafka.bootstrap.servers"), r.string("consumer.group-id"), passThrough);
+
+    Topics topics =
+        new Topics(
+            r.list("topics.events"),
+            r.string("topics.webhooks"),
+            r.string("topics.dlq"),
+            r.string("topics.retry-prefix"),
+            r.string("topics.attempts"),
+            r.integer("topics.partitions", 1, 10_000),
+            (short) r.integer("topics.replication-factor", -1, Short.MAX_VALUE),
+            r.duration("topics.attempts-retention"));
+    if (topics.events().isEmpty()) {
+      r.problem("topics.events: must name at least one topic");
+    }
+
+    Delivery delivery =
+        new Delivery(
+            r.duration("delivery.connect-timeout"),
+            r.duration("delivery.request-timeout"),
+            r.integer("delivery.max-body-bytes", 1, 64 * 1024 * 1024),
+            r.integer("delivery.max-response-bytes", 0, 64 * 1024 * 1024),
+            r.integer("delivery.max-in-flight", 1, 1_000_000),
+            r.integer("delivery.max-connections-per-endpoint", 1, 100_000),
+            r.list("delivery.allowed-networks"),
+            r.optionalString("delivery.proxy"));
+    for (String cidr : delivery.allowedNetworks()) {
+      r.parse("delivery.allowed-networks", cidr, Cidr::parse);
+    }
+    if (!delivery.proxy().isEmpty()) {
+      r.parse("delivery.proxy", delivery.proxy(), HostPort::parse);
+    }
+
+    Retry retry =
+        new Retry(
+            r.durations("retry.schedule"),
+            r.decimal("retry.jitter", 0.0, 0.9),
+            r.duration("retry.max-retry-after"),
+            r.duration("retry.max-age"),
+            r.integer("retry.in-process-attempts", 0, 100));
+
+    boolean requireEncrypted = r.bool("security.require-encrypted-secrets");
+
+    Operations operations =
+        new Operations(
+            r.integer("management.port", -1, 65_535),
+            r.string("management.host"),
+            r.duration("commit.interval"),
+            r.duration("shutdown.timeout"),
+            r.oneOf("log.format", Set.of("json", "text")),
+            r.oneOf("log.level", Set.of("TRACE", "DEBUG", "INFO", "WARN", "ERROR")));
+
+    if (!r.problems().isEmpty()) {
+      throw new ConfigException(r.problems());
+    }
+    return new FanoutConfig(
+        kafka, topics, delivery, retry, requireEncrypted, operations, Map.copyOf(values));
+  }
+
+  /** The same configuration with some keys replaced, validated again. */
+  public FanoutConfig with(Map<String, String> overrides) {
+    Map<String, String> values = new LinkedHashMap<>(raw);
+    values.putAll(overrides);
+    return from(values);
+  }
+}

@@ -1,0 +1,95 @@
+package dev.fanout.kafka;
+
+import dev.fanout.config.FanoutConfig;
+import java.util.HashMap;
+import java.util.Map;
+import org.apache.kafka.clients.CommonClientConfigs;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+
+/**
+ * Builds Kafka clients from the configuration. Each kind gets the common {@code kafka.*} keys, then
+ * its own {@code kafka.consumer.*}, {@code kafka.producer.*} or {@code kafka.admin.*} keys, then
+ * the settings Fanout's guarantees depend on, which no pass-through key may weaken.
+ */
+public final class KafkaClients {
+  private final FanoutConfig.Kafka kafka;
+  private final String clientIdPrefix;
+
+  public KafkaClients(FanoutConfig.Kafka kafka, String clientIdPrefix) {
+    this.kafka = kafka;
+    this.clientIdPrefix = clientIdPrefix;
+  }
+
+  public String bootstrapServers() {
+    return kafka.bootstrapServers();
+  }
+
+  public String groupId() {
+    return kafka.groupId();
+  }
+
+  private Map<String, Object> settings(String kind, String clientId) {
+    Map<String, Object> props = new HashMap<>();
+    kafka
+        .passThrough()
+        .forEach(
+            (k, v) -> {
+              if (!k.startsWith("consumer.") && !k.startsWith("producer.") && !k.startsWith("admin.")) {
+                props.put(k, v);
+              }
+            });
+    String prefix = kind + ".";
+    kafka
+        .passThrough()
+        .forEach(
+            (k, v) -> {
+              if (k.startsWith(prefix)) {
+                props.put(k.substring(prefix.length()), v);
+              }
+            });
+    props.put(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
+    props.put(CommonClientConfigs.CLIENT_ID_CONFIG, clientIdPrefix + "-" + clientId);
+    return props;
+  }
+
+  /** A consumer of raw bytes in the worker group: manual commits only. */
+  public KafkaConsumer<byte[], byte[]> groupConsumer(String clientId, Map<String, Object> extra) {
+    Map<String, Object> props = settings("consumer", clientId);
+    props.putIfAbsent(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+    props.putAll(extra);
+    props.put(ConsumerConfig.GROUP_ID_CONFIG, kafka.groupId());
+    props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+    return new KafkaConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer());
+  }
+
+  /** A consumer without a group, for reading topics by assignment (the config topic, the DLQ). */
+  public KafkaConsumer<byte[], byte[]> assignedConsumer(String clientId) {
+    Map<String, Object> props = settings("consumer", clientId);
+    props.remove(ConsumerConfig.GROUP_ID_CONFIG);
+    props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+    props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+    return new KafkaConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer());
+  }
+
+  /**
+   * A producer whose acknowledgement means durable: all in-sync replicas, idempotent, so a retried
+   * send writes once.
+   */
+  public KafkaProducer<byte[], byte[]> durableProducer(String clientId) {
+    Map<String, Object> props = settings("producer", clientId);
+    props.putIfAbsent(ProducerConfig.LINGER_MS_CONFIG, 5);
+    props.put(ProducerConfig.ACKS_CONFIG, "all");
+    props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
+    return new KafkaProducer<>(props, new ByteArraySerializer(), new ByteArraySerializer());
+  }
+
+  public Admin admin(String clientId) {
+    return Admin.create(settings("admin", clientId));
+  }
+}

@@ -1,0 +1,48 @@
+package dev.fanout.subscription;
+
+import dev.fanout.signing.SigningSecret;
+import java.net.URI;
+import java.time.Instant;
+import java.util.List;
+
+/**
+ * A validated webhook subscription. Secrets are decrypted and held as {@link SigningSecret}s, whose
+ * {@code toString} is redacted, so printing a subscription never prints a secret.
+ *
+ * @param secret null when the subscriber gave none (requests are then unsigned)
+ * @param previousSecret still accepted until {@code previousSecretExpiresAt}; null when none
+ * @param source the record value as read, kept so a write-back (such as disabling) preserves
+ *     fields this version does not know
+ */
+public record Subscription(
+    String id,
+    String spaceId,
+    URI url,
+    List<EventPattern> events,
+    boolean enabled,
+    SigningSecret secret,
+    SigningSecret previousSecret,
+    Instant previousSecretExpiresAt,
+    String description,
+    byte[] source) {
+
+  public boolean matches(String eventType) {
+    if (!enabled) {
+      return false;
+    }
+    for (EventPattern pattern : events) {
+      if (pattern.matches(eventType)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** The previous secret while its grace period lasts, else null. */
+  public SigningSecret previousSecretAt(Instant now) {
+    if (previousSecret == null || previousSecretExpiresAt == null) {
+      return null;
+    }
+    return now.isBefore(previousSecretExpiresAt) ? previousSecret : null;
+  }
+}

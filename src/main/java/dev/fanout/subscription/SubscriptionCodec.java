@@ -1,0 +1,241 @@
+package dev.fanout.subscription;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.fanout.signing.SecretCipher;
+import dev.fanout.signing.SigningSecret;
+import java.io.IOException;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * Reads and writes the subscription JSON of the config topic:
+ *
+ * <pre>
+ * {"id": "wh_1", "space_id": "space_42", "url": "https://hooks.example.com/y42",
+ *  "events": ["job.failed", "orchestration.*"], "enabled": true,
+ *  "secret": {"key_id": "k1", "ciphertext": "&lt;base64&gt;"}, "description": "on-call pager"}
+ * </pre>
+ *
+ * A secret is either that encrypted object or, unless encrypted secrets are required, a plain
+ * string. Thread-safe.
+ */
+public final class SubscriptionCodec {
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  private final SecretCipher cipher;
+  private final boolean requireEncryptedSecrets;
+
+  public SubscriptionCodec(SecretCipher cipher, boolean requireEncryptedSecrets) {
+    this.cipher = cipher;
+    this.requireEncryptedSecrets = requireEncryptedSecrets;
+  }
+
+  public Subscription decode(String key, byte[] value) throws InvalidSubscriptionException {
+    JsonNode root;
+    try {
+      root = JSON.readTree(value);
+    } catch (IOException e) {
+      throw new InvalidSubscriptionException("value is not valid JSON");
+    }
+    if (root == null || !root.isObject()) {
+      throw new InvalidSubscriptionException("value is not a JSON object");
+    }
+    String id = requiredText(root, "id");
+    if (key != null && !key.equals(id)) {
+      throw new InvalidSubscriptionException("record key '" + key + "' differs from id '" + id + "'");
+    }
+    String spaceId = requiredText(root, "space_id");
+    URI url = url(requiredText(root, "url"));
+    List<EventPattern> events = events(root.get("events"));
+    JsonNode enabled = root.get("enabled");
+    if (enabled != null && !enabled.isBoolean()) {
+      throw new InvalidSubscriptionException("enabled is not true or false");
+    }
+    SigningSecret secret = secret(root.get("secret"), "secret", id);
+    SigningSecret previous = secret(root.get("previous_secret"), "previous_secret", id);
+    Instant previousExpires = instant(root.get("previous_secret_expires_at"));
+    JsonNode description = root.get("description");
+    return new Subscription(
+        id,
+        spaceId,
+        url,
+        events,
+        enabled == null || enabled.booleanValue(),
+        secret,
+        previous,
+        previousExpires,
+        description == null || description.isNull() ? "" : description.asText(),
+        value);
+  }
+
+  /** A new subscription record; the secret is encrypted when a key is configured. */
+  public byte[] encode(
+      String id,
+      String spaceId,
+      URI url,
+      List<String> events,
+      boolean enabled,
+      SigningSecret secretOrNull,
+      String description) {
+    ObjectNode root = JSON.createObjectNode();
+    root.put("id", id);
+    root.put("space_id", spaceId);
+    root.put("url", url.toString());
+    ArrayNode list = root.putArray("events");
+    events.forEach(list::add);
+    root.put("enabled", enabled);
+    if (secretOrNull != null) {
+      root.set("secret", secretNode(secretOrNull, id));
+    }
+    if (description != null && !description.isEmpty()) {
+      root.put("description", description);
+    }
+    return write(root);
+  }
+
+  /** The stored record with {@code enabled} replaced; every other field is kept as it was. */
+  public byte[] withEnabled(Subscription subscription, boolean enabled) {
+    try {
+      ObjectNode root = (ObjectNode) JSON.readTree(subscription.source());
+      root.put("enabled", enabled);
+      return write(root);
+    } catch (IOException | ClassCastException e) {
+      throw new IllegalStateException("stored subscription " + subscription.id() + " is not JSON");
+    }
+  }
+
+  /** A readable view without secret material, for {@code webhooks list|get}. */
+  public static ObjectNode describe(Subscription s) {
+    ObjectNode node = JSON.createObjectNode();
+    node.put("id", s.id());
+    node.put("space_id", s.spaceId());
+    node.put("url", s.url().toString());
+    ArrayNode events = node.putArray("events");
+    s.events().forEach(e -> events.add(e.text()));
+    node.put("enabled", s.enabled());
+    node.put("signed", s.secret() != null);
+    node.put("description", s.description());
+    return node;
+  }
+
+  private JsonNode secretNode(SigningSecret secret, String id) {
+    if (!cipher.canEncrypt()) {
+      return JSON.getNodeFactory().textNode(secret.reveal());
+    }
+    SecretCipher.Encrypted encrypted = cipher.encrypt(secret, id);
+    ObjectNode node = JSON.createObjectNode();
+    node.put("key_id", encrypted.keyId());
+    node.put("ciphertext", encrypted.ciphertext());
+    return node;
+  }
+
+  private SigningSecret secret(JsonNode node, String field, String id)
+      throws InvalidSubscriptionException {
+    if (node == null || node.isNull()) {
+      return null;
+    }
+    if (node.isTextual()) {
+      if (requireEncryptedSecrets) {
+        throw new InvalidSubscriptionException(
+            field + " is a plain string but security.require-encrypted-secrets=true");
+      }
+      if (node.textValue().isEmpty()) {
+        throw new InvalidSubscriptionException(field + " is empty");
+      }
+      return new SigningSecret(node.textValue());
+    }
+    if (node.isObject()) {
+      String keyId = requiredText(node, "key_id", field + ".key_id");
+      String ciphertext = requiredText(node, "ciphertext", field + ".ciphertext");
+      try {
+        return cipher.decrypt(new SecretCipher.Encrypted(keyId, ciphertext), id);
+      } catch (IllegalArgumentException e) {
+        throw new InvalidSubscriptionException(field + ": " + e.getMessage());
+      }
+    }
+    throw new InvalidSubscriptionException(field + " is neither a string nor {key_id, ciphertext}");
+  }
+
+  private static List<EventPattern> events(JsonNode node) throws InvalidSubscriptionException {
+    if (node == null || !node.isArray() || node.isEmpty()) {
+      throw new InvalidSubscriptionException("events must be a non-empty list of event types");
+    }
+    List<EventPattern> patterns = new ArrayList<>();
+    for (JsonNode item : node) {
+      if (!item.isTextual()) {
+        throw new InvalidSubscriptionException("events holds a value that is not a string");
+      }
+      try {
+        patterns.add(new EventPattern(item.textValue()));
+      } catch (IllegalArgumentException e) {
+        throw new InvalidSubscriptionException(e.getMessage());
+      }
+    }
+    return List.copyOf(patterns);
+  }
+
+  /**
+   * An absolute http or https URL with a host and no user information (credentials in a URL would
+   * end up in logs).
+   */
+  public static URI url(String text) throws InvalidSubscriptionException {
+    try {
+      URI uri = new URI(text);
+      String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
+      if (!scheme.equals("http") && !scheme.equals("https")) {
+        throw new InvalidSubscriptionException("url must be http or https");
+      }
+      if (uri.getHost() == null || uri.getHost().isEmpty()) {
+        throw new InvalidSubscriptionException("url has no host");
+      }
+      if (uri.getRawUserInfo() != null) {
+        throw new InvalidSubscriptionException("url must not carry user information");
+      }
+      return uri;
+    } catch (URISyntaxException e) {
+      throw new InvalidSubscriptionException("url is not a valid URL");
+    }
+  }
+
+  private static Instant instant(JsonNode node) throws InvalidSubscriptionException {
+    if (node == null || node.isNull()) {
+      return null;
+    }
+    try {
+      return Instant.parse(node.asText());
+    } catch (DateTimeParseException e) {
+      throw new InvalidSubscriptionException("previous_secret_expires_at is not an RFC 3339 time");
+    }
+  }
+
+  private static String requiredText(JsonNode root, String field) throws InvalidSubscriptionException {
+    return requiredText(root, field, field);
+  }
+
+  private static String requiredText(JsonNode root, String field, String name)
+      throws InvalidSubscriptionException {
+    JsonNode node = root.get(field);
+    if (node == null || !node.isTextual() || node.textValue().isBlank()) {
+      throw new InvalidSubscriptionException(name + " must be a non-empty string");
+    }
+    return node.textValue();
+  }
+
+  private static byte[] write(JsonNode node) {
+    try {
+      return JSON.writeValueAsString(node).getBytes(StandardCharsets.UTF_8);
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException("cannot write JSON", e);
+    }
+  }
+}
