@@ -43,13 +43,21 @@ public final class ConfigLoader {
   /** Loads and validates: the result is a configuration every part of Fanout can trust. */
   public static FanoutConfig load(
       Path configFile, Map<String, String> env, Map<String, String> flags) {
-    return FanoutConfig.from(merge(configFile, env, flags));
+    return FanoutConfig.from(merge(Map.of(), configFile, env, flags));
   }
 
+  /**
+   * @param commandDefaults a command's own defaults (the demo's short retry schedule), above the
+   *     built-in defaults and below everything the user sets
+   */
   public static Map<String, String> merge(
-      Path configFile, Map<String, String> env, Map<String, String> flags) {
+      Map<String, String> commandDefaults,
+      Path configFile,
+      Map<String, String> env,
+      Map<String, String> flags) {
     Map<String, String> defaults = defaults();
     Map<String, String> merged = new LinkedHashMap<>(defaults);
+    merged.putAll(commandDefaults);
     List<String> problems = new ArrayList<>();
     if (configFile != null) {
       try (Reader reader = Files.newBufferedReader(configFile, StandardCharsets.UTF_8)) {

@@ -78,12 +78,21 @@ final class ConfigReader {
     return value.equals("true");
   }
 
+  /** A duration above zero. */
   Duration duration(String key) {
-    return parse(key, string(key), Durations::parse);
+    return parse(key, string(key), ConfigReader::positive);
   }
 
   List<Duration> durations(String key) {
-    return list(key).stream().map(v -> parse(key, v, Durations::parse)).toList();
+    return list(key).stream().map(v -> parse(key, v, ConfigReader::positive)).toList();
+  }
+
+  private static Duration positive(String text) {
+    Duration d = Durations.parse(text);
+    if (d.isZero()) {
+      throw new IllegalArgumentException("'" + text + "' must be longer than 0");
+    }
+    return d;
   }
 
   String oneOf(String key, Set<String> allowed) {

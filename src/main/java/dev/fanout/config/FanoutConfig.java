@@ -15,6 +15,7 @@ public record FanoutConfig(
     Topics topics,
     Delivery delivery,
     Retry retry,
+    Breaker breaker,
     boolean requireEncryptedSecrets,
     Operations operations,
     Map<String, String> raw) {
@@ -48,6 +49,13 @@ public record FanoutConfig(
       Duration maxRetryAfter,
       Duration maxAge,
       int inProcessAttempts) {}
+
+  public record Breaker(
+      int failureRateThreshold,
+      int slidingWindowSize,
+      int minimumCalls,
+      Duration waitInOpen,
+      int halfOpenCalls) {}
 
   public record Operations(
       int managementPort,
@@ -108,6 +116,14 @@ public record FanoutConfig(
             r.duration("retry.max-age"),
             r.integer("retry.in-process-attempts", 0, 100));
 
+    Breaker breaker =
+        new Breaker(
+            r.integer("breaker.failure-rate-threshold", 1, 100),
+            r.integer("breaker.sliding-window-size", 1, 10_000),
+            r.integer("breaker.minimum-calls", 1, 10_000),
+            r.duration("breaker.wait-in-open"),
+            r.integer("breaker.half-open-calls", 1, 1_000));
+
     boolean requireEncrypted = r.bool("security.require-encrypted-secrets");
 
     Operations operations =
@@ -123,7 +139,7 @@ public record FanoutConfig(
       throw new ConfigException(r.problems());
     }
     return new FanoutConfig(
-        kafka, topics, delivery, retry, requireEncrypted, operations, Map.copyOf(values));
+        kafka, topics, delivery, retry, breaker, requireEncrypted, operations, Map.copyOf(values));
   }
 
   /** The same configuration with some keys replaced, validated again. */

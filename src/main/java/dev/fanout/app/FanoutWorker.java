@@ -1,0 +1,250 @@
+package dev.fanout.app;
+
+import dev.fanout.config.FanoutConfig;
+import dev.fanout.deadletter.kafka.KafkaDeadLetterWriter;
+import dev.fanout.delivery.DeliveryEngine;
+import dev.fanout.delivery.RetryPolicy;
+import dev.fanout.delivery.WebhookSender;
+import dev.fanout.delivery.http.ApacheHttpWebhookSender;
+import dev.fanout.event.EventParser;
+import dev.fanout.kafka.KafkaClients;
+import dev.fanout.metrics.FanoutMetrics;
+import dev.fanout.metrics.ManagementServer;
+import dev.fanout.signing.SecretCipher;
+import dev.fanout.subscription.Subscription;
+import dev.fanout.subscription.SubscriptionCodec;
+import dev.fanout.subscription.SubscriptionIndex;
+import dev.fanout.subscription.kafka.CompactedTopicSubscriptionStore;
+import dev.fanout.subscription.kafka.KafkaSubscriptionWriter;
+import dev.fanout.worker.Dispatcher;
+import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
+import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
+import io.github.resilience4j.micrometer.tagged.TaggedCircuitBreakerMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
+import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
+import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
+import io.micrometer.core.instrument.binder.system.UptimeMetrics;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.io.IOException;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The composition root: builds and wires one worker from a configuration, and takes it down in
+ * the reverse order. Nothing else in Fanout constructs these parts.
+ *
+ * <pre>
+ *   config topic ─► CompactedTopicSubscriptionStore ─► SubscriptionIndex ◄─┐
+ *   event topics ─► Dispatcher ─► DeliveryEngine ─► ApacheHttpWebhookSender │ (retries re-read)
+ *                                      │  └────────► KafkaDeadLetterWriter  │
+ *                                      └─ 410 ─────► KafkaSubscriptionWriter┘ (disable)
+ *   FanoutMetrics listens to all three; ManagementServer serves /metrics and /health.
+ * </pre>
+ */
+public final class FanoutWorker implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(FanoutWorker.class);
+
+  private final FanoutConfig config;
+  private final PrometheusMeterRegistry registry;
+  private final CompactedTopicSubscriptionStore store;
+  private final KafkaProducer<byte[], byte[]> producer;
+  private final WebhookSender sender;
+  private final ScheduledThreadPoolExecutor engineExecutor;
+  private final Dispatcher dispatcher;
+  private final Thread dispatcherThread;
+  private final ManagementServer management;
+  private boolean closed;
+
+  private FanoutWorker(FanoutConfig config, SecretCipher cipher, Clock clock) throws IOException {
+    this.config = config;
+    this.registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    new JvmMemoryMetrics().bindTo(registry);
+    new JvmGcMetrics().bindTo(registry);
+    new JvmThreadMetrics().bindTo(registry);
+    new ProcessorMetrics().bindTo(registry);
+    new UptimeMetrics().bindTo(registry);
+    FanoutMetrics metrics = new FanoutMetrics(registry, clock);
+    KafkaClients clients = new KafkaClients(config.kafka(), "fanout");
+
+    SubscriptionCodec codec = new SubscriptionCodec(cipher, config.requireEncryptedSecrets());
+    SubscriptionIndex index = new SubscriptionIndex();
+    KafkaConsumer<byte[], byte[]> configConsumer = clients.assignedConsumer("subscriptions");
+    new KafkaClientMetrics(configConsumer).bindTo(registry);
+    this.store =
+        new CompactedTopicSubscriptionStore(
+            configConsumer, config.topics().webhooks(), codec, index, metrics);
+
+    this.producer = clients.durableProducer("worker");
+    new KafkaClientMetrics(producer).bindTo(registry);
+    KafkaSubscriptionWriter subscriptionWriter =
+        new KafkaSubscriptionWriter(producer, config.topics().webhooks());
+
+    CircuitBreakerRegistry breakers = CircuitBreakerRegistry.of(breakerConfig(config.breaker()));
+    TaggedCircuitBreakerMetrics.ofCircuitBreakerRegistry(breakers).bindTo(registry);
+
+    this.sender = new ApacheHttpWebhookSender(config.delivery());
+    this.engineExecutor = new ScheduledThreadPoolExecutor(1, daemon("fanout-engine"));
+    engineExecutor.setRemoveOnCancelPolicy(true);
+    FanoutConfig.Retry retry = config.retry();
+    DeliveryEngine engine =
+        new DeliveryEngine(
+            sender,
+            new KafkaDeadLetterWriter(producer, config.topics().dlq()),
+            index,
+            subscription -> disable(subscriptionWriter, codec, subscription),
+            new RetryPolicy(
+                retry.schedule(),
+                retry.jitter(),
+                retry.maxRetryAfter(),
+                retry.maxAge(),
+                () -> ThreadLocalRandom.current().nextDouble()),
+            retry.inProcessAttempts(),
+            breakers,
+            metrics,
+            clock,
+            engineExecutor);
+    metrics.bindGauges(engine::inFlight, index::size);
+
+    KafkaConsumer<byte[], byte[]> eventConsumer =
+        clients.groupConsumer("events", Map.of("max.poll.records", 500));
+    new KafkaClientMetrics(eventConsumer).bindTo(registry);
+    this.dispatcher =
+        new Dispatcher(
+            eventConsumer,
+            config.topics().events(),
+            new EventParser(config.delivery().maxBodyBytes()),
+            index,
+            engine,
+            metrics,
+            config.delivery().maxInFlight(),
+            config.operations().commitInterval(),
+            config.operations().shutdownTimeout(),
+            clock);
+    this.dispatcherThread = new Thread(dispatcher, "fanout-dispatcher");
+
+    int port = config.operations().managementPort();
+    this.management =
+        port < 0
+            ? null
+            : new ManagementServer(config.operations().managementHost(), port, registry, this::ready);
+  }
+
+  /**
+   * Starts a worker: reads the subscription table to its end, then joins the consumer group.
+   *
+   * @throws IllegalStateException when the subscription table cannot be read
+   */
+  public static FanoutWorker start(FanoutConfig config, SecretCipher cipher, Clock clock)
+      throws IOException, InterruptedException {
+    FanoutWorker worker = new FanoutWorker(config, cipher, clock);
+    try {
+      worker.run();
+    } catch (RuntimeException | InterruptedException e) {
+      worker.close();
+      throw e;
+    }
+    return worker;
+  }
+
+  private void run() throws InterruptedException {
+    Thread storeThread = new Thread(store, "fanout-subscriptions");
+    storeThread.setDaemon(true);
+    storeThread.start();
+    while (!store.awaitCaughtUp(Duration.ofSeconds(10))) {
+      log.info("still reading the subscription table from {}", config.topics().webhooks());
+    }
+    dispatcherThread.start();
+    log.info(
+        "worker started: group {} on {}, management port {}",
+        config.kafka().groupId(),
+        config.topics().events(),
+        managementPort());
+  }
+
+  /** Ready: the subscription table has caught up and this member owns partitions. */
+  public boolean ready() {
+    return store.isCaughtUp() && dispatcher.hasAssignment();
+  }
+
+  /** The bound management port, or -1 when turned off. */
+  public int managementPort() {
+    return management == null ? -1 : management.port();
+  }
+
+  public PrometheusMeterRegistry registry() {
+    return registry;
+  }
+
+  private static void disable(
+      KafkaSubscriptionWriter writer, SubscriptionCodec codec, Subscription subscription) {
+    log.warn("webhook {} answered 410 Gone: disabling it", subscription.id());
+    writer
+        .put(subscription.id(), codec.withEnabled(subscription, false))
+        .whenComplete(
+            (ok, e) -> {
+              if (e != null) {
+                log.error("could not disable webhook {}: {}", subscription.id(), e.toString());
+              }
+            });
+  }
+
+  private static CircuitBreakerConfig breakerConfig(FanoutConfig.Breaker b) {
+    return CircuitBreakerConfig.custom()
+        .failureRateThreshold(b.failureRateThreshold())
+        .slidingWindowType(CircuitBreakerConfig.SlidingWindowType.COUNT_BASED)
+        .slidingWindowSize(b.slidingWindowSize())
+        .minimumNumberOfCalls(b.minimumCalls())
+        .waitDurationInOpenState(b.waitInOpen())
+        .permittedNumberOfCallsInHalfOpenState(b.halfOpenCalls())
+        .automaticTransitionFromOpenToHalfOpenEnabled(false)
+        .build();
+  }
+
+  private static java.util.concurrent.ThreadFactory daemon(String name) {
+    return r -> {
+      Thread t = new Thread(r, name);
+      t.setDaemon(true);
+      return t;
+    };
+  }
+
+  /**
+   * Stops taking events, gives in-flight deliveries up to {@code shutdown.timeout} to finish,
+   * commits what finished and closes every client. Safe to call more than once.
+   */
+  @Override
+  public synchronized void close() throws InterruptedException {
+    if (closed) {
+      return;
+    }
+    closed = true;
+    Duration timeout = config.operations().shutdownTimeout().plusSeconds(10);
+    if (dispatcherThread.isAlive()) {
+      dispatcher.stop();
+      if (!dispatcher.awaitStopped(timeout)) {
+        log.warn("dispatcher did not stop within {}", timeout);
+      }
+    }
+    engineExecutor.shutdownNow();
+    engineExecutor.awaitTermination(5, TimeUnit.SECONDS);
+    sender.close();
+    producer.close(Duration.ofSeconds(10));
+    store.close();
+    if (management != null) {
+      management.close();
+    }
+    registry.close();
+    log.info("worker stopped");
+  }
+}

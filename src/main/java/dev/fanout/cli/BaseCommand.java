@@ -1,0 +1,69 @@
+package dev.fanout.cli;
+
+import dev.fanout.app.LoggingSetup;
+import dev.fanout.config.ConfigException;
+import dev.fanout.config.ConfigLoader;
+import dev.fanout.config.FanoutConfig;
+import dev.fanout.signing.SecretCipher;
+import java.io.PrintWriter;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
+
+/** What every leaf command shares: the merged configuration, the secret keys, stdout and stderr. */
+abstract class BaseCommand implements Callable<Integer> {
+  @Spec CommandSpec spec;
+
+  private FanoutConfig config;
+  private SecretCipher cipher;
+
+  /** Environment, replaceable in tests. */
+  static Map<String, String> environment = System.getenv();
+
+  /** Loads and validates configuration and keys, reporting every problem together (exit 2). */
+  final void load(Map<String, String> commandDefaults) {
+    FanoutCommand root = (FanoutCommand) spec.root().userObject();
+    List<String> problems = new ArrayList<>();
+    try {
+      Map<String, String> merged =
+          ConfigLoader.merge(commandDefaults, root.configFile, environment, root.flags());
+      config = FanoutConfig.from(merged);
+    } catch (ConfigException e) {
+      problems.addAll(e.problems());
+    }
+    try {
+      cipher = SecretCipher.parse(environment.get(SecretCipher.KEYS_VARIABLE));
+    } catch (IllegalArgumentException e) {
+      problems.add(e.getMessage());
+    }
+    if (!problems.isEmpty()) {
+      throw new ConfigException(problems);
+    }
+    LoggingSetup.apply(config.operations().logFormat(), config.operations().logLevel());
+  }
+
+  final FanoutConfig config() {
+    if (config == null) {
+      load(Map.of());
+    }
+    return config;
+  }
+
+  final SecretCipher cipher() {
+    if (cipher == null) {
+      load(Map.of());
+    }
+    return cipher;
+  }
+
+  final PrintWriter out() {
+    return spec.commandLine().getOut();
+  }
+
+  final PrintWriter err() {
+    return spec.commandLine().getErr();
+  }
+}

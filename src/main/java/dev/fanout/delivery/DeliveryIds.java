@@ -1,0 +1,27 @@
+package dev.fanout.delivery;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+
+/**
+ * Delivery ids are derived, not random: the same (event id, webhook id) always gives the same id,
+ * on every retry, replay and worker, so a receiver can use it to drop duplicates.
+ */
+public final class DeliveryIds {
+  private DeliveryIds() {}
+
+  public static String of(String eventId, String webhookId) {
+    try {
+      MessageDigest sha = MessageDigest.getInstance("SHA-256");
+      sha.update(eventId.getBytes(StandardCharsets.UTF_8));
+      sha.update((byte) 0);
+      sha.update(webhookId.getBytes(StandardCharsets.UTF_8));
+      byte[] digest = sha.digest();
+      return "dlv_" + HexFormat.of().formatHex(digest, 0, 16);
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("SHA-256 is not available", e);
+    }
+  }
+}

@@ -1,0 +1,93 @@
+package dev.fanout.delivery.http;
+
+import dev.fanout.delivery.HttpResult;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeParseException;
+import org.apache.hc.client5.http.async.methods.AbstractBinResponseConsumer;
+import org.apache.hc.core5.http.ContentType;
+import org.apache.hc.core5.http.Header;
+import org.apache.hc.core5.http.HttpResponse;
+
+/**
+ * Reads a response's status and {@code Retry-After}, and discards its body: nothing of it is kept
+ * in memory. A body longer than the cap ends the exchange early (the connection is then closed,
+ * not reused); the status read before still decides the outcome.
+ */
+final class DrainingResponseConsumer extends AbstractBinResponseConsumer<HttpResult.Response> {
+  private static final int WINDOW = 16 * 1024;
+
+  private final long maxBytes;
+  private long read;
+  private volatile HttpResult.Response response;
+
+  DrainingResponseConsumer(long maxBytes) {
+    this.maxBytes = maxBytes;
+  }
+
+  /** Thrown to stop reading a body past the cap. */
+  static final class BodyTooLongException extends IOException {
+    private static final long serialVersionUID = 1L;
+
+    BodyTooLongException() {
+      super("response body longer than the cap");
+    }
+  }
+
+  /** The status line, once read; null before. */
+  HttpResult.Response response() {
+    return response;
+  }
+
+  @Override
+  protected void start(HttpResponse httpResponse, ContentType contentType) {
+    response = new HttpResult.Response(httpResponse.getCode(), retryAfter(httpResponse));
+  }
+
+  @Override
+  protected HttpResult.Response buildResult() {
+    return response;
+  }
+
+  @Override
+  protected int capacityIncrement() {
+    return WINDOW;
+  }
+
+  @Override
+  protected void data(ByteBuffer src, boolean endOfStream) throws IOException {
+    read += src.remaining();
+    src.position(src.limit());
+    if (read > maxBytes) {
+      throw new BodyTooLongException();
+    }
+  }
+
+  @Override
+  public void releaseResources() {}
+
+  /** Seconds or an HTTP date; null when absent, unreadable or in the past. */
+  static Duration retryAfter(HttpResponse httpResponse) {
+    Header header = httpResponse.getFirstHeader("Retry-After");
+    if (header == null || header.getValue() == null) {
+      return null;
+    }
+    String value = header.getValue().trim();
+    try {
+      long seconds = Long.parseLong(value);
+      return seconds >= 0 ? Duration.ofSeconds(seconds) : null;
+    } catch (NumberFormatException notSeconds) {
+      try {
+        Instant at = ZonedDateTime.parse(value, DateTimeFormatter.RFC_1123_DATE_TIME).toInstant();
+        Duration wait = Duration.between(Instant.now(), at);
+        return wait.isNegative() ? null : wait;
+      } catch (DateTimeParseException notADate) {
+        return null;
+      }
+    }
+  }
+}

@@ -1,0 +1,81 @@
+package dev.fanout.kafka;
+
+import dev.fanout.config.Durations;
+import dev.fanout.config.FanoutConfig;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.common.config.TopicConfig;
+import org.apache.kafka.common.errors.TopicExistsException;
+
+/**
+ * Creates every topic of the contract with its settings. Idempotent: existing topics are left as
+ * they are (their partitions and settings are not changed).
+ */
+public final class TopicAdmin {
+  private TopicAdmin() {}
+
+  /** A topic and whether this call created it. */
+  public record Result(String topic, boolean created) {}
+
+  public static List<NewTopic> plan(FanoutConfig config) {
+    FanoutConfig.Topics t = config.topics();
+    int partitions = t.partitions();
+    short replication = t.replicationFactor();
+    Map<String, NewTopic> topics = new LinkedHashMap<>();
+    for (String events : t.events()) {
+      topics.put(events, new NewTopic(events, partitions, replication));
+    }
+    // One partition: the table is small, and one partition keeps every change in write order.
+    topics.put(
+        t.webhooks(),
+        new NewTopic(t.webhooks(), 1, replication)
+            .configs(
+                Map.of(
+                    TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT,
+                    TopicConfig.MIN_COMPACTION_LAG_MS_CONFIG, "60000")));
+    for (Duration delay : config.retry().schedule()) {
+      String name = t.retryPrefix() + Durations.format(delay);
+      topics.putIfAbsent(name, new NewTopic(name, partitions, replication));
+    }
+    topics.put(t.dlq(), new NewTopic(t.dlq(), partitions, replication));
+    topics.put(
+        t.attempts(),
+        new NewTopic(t.attempts(), partitions, replication)
+            .configs(
+                Map.of(
+                    TopicConfig.RETENTION_MS_CONFIG,
+                    Long.toString(t.attemptsRetention().toMillis()))));
+    return List.copyOf(topics.values());
+  }
+
+  public static List<Result> createAll(Admin admin, FanoutConfig config)
+      throws InterruptedException, ExecutionException {
+    List<NewTopic> plan = plan(config);
+    Set<String> existing = admin.listTopics().names().get();
+    List<NewTopic> missing = plan.stream().filter(n -> !existing.contains(n.name())).toList();
+    List<Result> results = new ArrayList<>();
+    var outcome = admin.createTopics(missing).values();
+    for (NewTopic topic : plan) {
+      boolean created = false;
+      if (outcome.containsKey(topic.name())) {
+        try {
+          outcome.get(topic.name()).get();
+          created = true;
+        } catch (ExecutionException e) {
+          if (!(e.getCause() instanceof TopicExistsException)) {
+            throw e;
+          }
+        }
+      }
+      results.add(new Result(topic.name(), created));
+    }
+    return results;
+  }
+}

@@ -1,0 +1,163 @@
+package dev.fanout.metrics;
+
+import dev.fanout.deadletter.DeadLetter;
+import dev.fanout.delivery.DeliveryListener;
+import dev.fanout.delivery.DeliveryTask;
+import dev.fanout.delivery.Outcome;
+import dev.fanout.subscription.kafka.CompactedTopicSubscriptionStore;
+import dev.fanout.worker.DispatchListener;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Supplier;
+
+/**
+ * The catalogue of Fanout's own meters, and the listener that feeds them. Names are Micrometer's
+ * dot form; the Prometheus registry renders them as in the contract:
+ *
+ * <pre>
+ *   fanout.deliveries{outcome,event_type}   fanout_deliveries_total     delivered | dead_lettered | cancelled
+ *   fanout.delivery.duration                fanout_delivery_duration_seconds (histogram, per attempt)
+ *   fanout.end.to.end.latency               fanout_end_to_end_latency_seconds (occurred_at or record time → delivered)
+ *   fanout.dead.letters{reason}             fanout_dead_letters_total
+ *   fanout.retries.scheduled{tier}          fanout_retries_scheduled_total
+ *   fanout.held{}                           fanout_held_total           tasks held by an open circuit
+ *   fanout.events{result}                   fanout_events_total         matched | unmatched | invalid_event | payload_too_large
+ *   fanout.inflight.deliveries              fanout_inflight_deliveries
+ *   fanout.subscriptions                    fanout_subscriptions
+ *   fanout.config.records.rejected          fanout_config_records_rejected_total
+ *   fanout.dead.letter.write.failures       fanout_dead_letter_write_failures_total
+ * </pre>
+ *
+ * Tags come from small fixed sets; {@code event_type} is open, so after {@value #MAX_EVENT_TYPES}
+ * distinct types further ones are counted as {@code other}.
+ */
+public final class FanoutMetrics
+    implements DeliveryListener, DispatchListener, CompactedTopicSubscriptionStore.Listener {
+  static final int MAX_EVENT_TYPES = 50;
+
+  private final MeterRegistry registry;
+  private final Clock clock;
+  private final Set<String> eventTypes = ConcurrentHashMap.newKeySet();
+  private final Timer attemptDuration;
+  private final Timer endToEnd;
+  private final Counter configRejected;
+  private final Counter held;
+  private final Counter deadLetterWriteFailures;
+
+  public FanoutMetrics(MeterRegistry registry, Clock clock) {
+    this.registry = registry;
+    this.clock = clock;
+    this.attemptDuration =
+        Timer.builder("fanout.delivery.duration")
+            .description("Duration of one delivery attempt, from send to response or failure")
+            .publishPercentileHistogram()
+            .maximumExpectedValue(Duration.ofSeconds(60))
+            .register(registry);
+    this.endToEnd =
+        Timer.builder("fanout.end.to.end.latency")
+            .description("From the event's occurred_at (or record timestamp) to its delivery")
+            .publishPercentileHistogram()
+            .maximumExpectedValue(Duration.ofHours(72))
+            .register(registry);
+    this.configRejected =
+        Counter.builder("fanout.config.records.rejected")
+            .description("Config topic records skipped because they failed validation")
+            .register(registry);
+    this.held =
+        Counter.builder("fanout.held")
+            .description("Tasks held because their endpoint's circuit was open")
+            .register(registry);
+    this.deadLetterWriteFailures =
+        Counter.builder("fanout.dead.letter.write.failures")
+            .description("Dead-letter writes that failed and are being retried")
+            .register(registry);
+  }
+
+  /** Gauges read live values; the suppliers must be thread-safe. */
+  public void bindGauges(Supplier<Number> inFlight, Supplier<Number> subscriptions) {
+    registry.gauge("fanout.inflight.deliveries", inFlight, s -> s.get().doubleValue());
+    registry.gauge("fanout.subscriptions", subscriptions, s -> s.get().doubleValue());
+  }
+
+  @Override
+  public void attemptFinished(DeliveryTask task, Outcome outcome, Duration elapsed) {
+    attemptDuration.record(elapsed);
+  }
+
+  @Override
+  public void delivered(DeliveryTask task) {
+    deliveries("delivered", task.event().type());
+    Instant from =
+        task.event().occurredAt() != null ? task.event().occurredAt() : task.origin().timestamp();
+    Duration latency = Duration.between(from, clock.instant());
+    if (!latency.isNegative()) {
+      endToEnd.record(latency);
+    }
+  }
+
+  @Override
+  public void retryScheduled(
+      DeliveryTask task, Outcome.Retry outcome, String tier, Duration delay) {
+    registry.counter("fanout.retries.scheduled", "tier", tier).increment();
+  }
+
+  @Override
+  public void held(DeliveryTask task, Duration wait) {
+    held.increment();
+  }
+
+  @Override
+  public void deadLettered(DeadLetter deadLetter) {
+    registry.counter("fanout.dead.letters", "reason", deadLetter.reason()).increment();
+    if (deadLetter.webhookId() != null) {
+      deliveries("dead_lettered", deadLetter.eventType());
+    }
+  }
+
+  @Override
+  public void cancelled(DeliveryTask task) {
+    deliveries("cancelled", task.event().type());
+  }
+
+  @Override
+  public void deadLetterWriteFailed(DeadLetter deadLetter, Throwable error, Duration backoff) {
+    deadLetterWriteFailures.increment();
+  }
+
+  @Override
+  public void matched(String eventType, int webhooks) {
+    registry.counter("fanout.events", "result", webhooks == 0 ? "unmatched" : "matched").increment();
+  }
+
+  @Override
+  public void rejected(String reason) {
+    registry.counter("fanout.events", "result", reason).increment();
+  }
+
+  @Override
+  public void rejected(String key, String reason) {
+    configRejected.increment();
+  }
+
+  private void deliveries(String outcome, String eventType) {
+    registry
+        .counter("fanout.deliveries", "outcome", outcome, "event_type", boundedType(eventType))
+        .increment();
+  }
+
+  private String boundedType(String type) {
+    if (eventTypes.contains(type)) {
+      return type;
+    }
+    if (eventTypes.size() < MAX_EVENT_TYPES && eventTypes.add(type)) {
+      return type;
+    }
+    return eventTypes.contains(type) ? type : "other";
+  }
+}

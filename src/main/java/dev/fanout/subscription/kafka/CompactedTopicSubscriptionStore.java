@@ -1,0 +1,180 @@
+package dev.fanout.subscription.kafka;
+
+import dev.fanout.subscription.InvalidSubscriptionException;
+import dev.fanout.subscription.Subscription;
+import dev.fanout.subscription.SubscriptionCodec;
+import dev.fanout.subscription.SubscriptionIndex;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.consumer.Consumer;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
+import org.apache.kafka.common.PartitionInfo;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.WakeupException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Keeps a {@link SubscriptionIndex} equal to the compacted config topic. Every instance reads all
+ * partitions from the beginning, without a consumer group, so each holds the full table.
+ *
+ * <p>Start-up reads to the end offsets taken when reading began, then reports itself caught up;
+ * the worker consumes events only after that, so no event is matched against a half-loaded table.
+ * It then follows the topic live: a new value adds or replaces, a null value (tombstone) deletes.
+ * A record that fails validation is skipped with a log line and counted; it never stops the
+ * reader, and it leaves the previous version of that webhook in place.
+ */
+public final class CompactedTopicSubscriptionStore implements Runnable, AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(CompactedTopicSubscriptionStore.class);
+  private static final Duration POLL_TIMEOUT = Duration.ofMillis(200);
+
+  /** Hears about records that could not be used. */
+  public interface Listener {
+    void rejected(String key, String reason);
+  }
+
+  private final Consumer<byte[], byte[]> consumer;
+  private final String topic;
+  private final SubscriptionCodec codec;
+  private final SubscriptionIndex index;
+  private final Listener listener;
+  private final CountDownLatch caughtUp = new CountDownLatch(1);
+  private final CountDownLatch stopped = new CountDownLatch(1);
+  private volatile boolean running = true;
+  private volatile RuntimeException failure;
+
+  public CompactedTopicSubscriptionStore(
+      Consumer<byte[], byte[]> consumer,
+      String topic,
+      SubscriptionCodec codec,
+      SubscriptionIndex index,
+      Listener listener) {
+    this.consumer = consumer;
+    this.topic = topic;
+    this.codec = codec;
+    this.index = index;
+    this.listener = listener;
+  }
+
+  public SubscriptionIndex index() {
+    return index;
+  }
+
+  public boolean isCaughtUp() {
+    return caughtUp.getCount() == 0;
+  }
+
+  /**
+   * Waits until the table holds everything written before reading began.
+   *
+   * @throws IllegalStateException when the reader failed (for example, the topic does not exist)
+   */
+  public boolean awaitCaughtUp(Duration timeout) throws InterruptedException {
+    boolean done = caughtUp.await(timeout.toMillis(), TimeUnit.MILLISECONDS);
+    if (failure != null) {
+      throw new IllegalStateException(failure.getMessage(), failure);
+    }
+    return done;
+  }
+
+  @Override
+  public void run() {
+    try {
+      List<TopicPartition> partitions = partitions();
+      consumer.assign(partitions);
+      consumer.seekToBeginning(partitions);
+      Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
+      while (running) {
+        ConsumerRecords<byte[], byte[]> records;
+        try {
+          records = consumer.poll(POLL_TIMEOUT);
+        } catch (WakeupException e) {
+          continue;
+        }
+        records.forEach(this::apply);
+        if (!isCaughtUp() && reached(end)) {
+          log.info("subscription table loaded: {} webhooks from {}", index.size(), topic);
+          caughtUp.countDown();
+        }
+      }
+    } catch (RuntimeException e) {
+      failure = e;
+      log.error("subscription reader stopped: {}", e.getMessage());
+      caughtUp.countDown();
+    } finally {
+      consumer.close(Duration.ofSeconds(5));
+      stopped.countDown();
+    }
+  }
+
+  /** Reads the topic to its current end on the calling thread, then stops (for CLI commands). */
+  public void readToEnd() {
+    List<TopicPartition> partitions = partitions();
+    consumer.assign(partitions);
+    consumer.seekToBeginning(partitions);
+    Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
+    while (!reached(end)) {
+      consumer.poll(POLL_TIMEOUT).forEach(this::apply);
+    }
+    caughtUp.countDown();
+  }
+
+  private List<TopicPartition> partitions() {
+    List<PartitionInfo> infos = consumer.partitionsFor(topic, Duration.ofSeconds(30));
+    if (infos == null || infos.isEmpty()) {
+      throw new IllegalStateException(
+          "config topic " + topic + " does not exist; run `fanout topics create`");
+    }
+    return infos.stream().map(p -> new TopicPartition(p.topic(), p.partition())).toList();
+  }
+
+  private boolean reached(Map<TopicPartition, Long> end) {
+    for (Map.Entry<TopicPartition, Long> e : end.entrySet()) {
+      if (consumer.position(e.getKey()) < e.getValue()) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  private void apply(ConsumerRecord<byte[], byte[]> record) {
+    if (record.key() == null) {
+      reject("(none)", "record has no key");
+      return;
+    }
+    String id = new String(record.key(), StandardCharsets.UTF_8);
+    if (record.value() == null) {
+      index.apply(id, null);
+      log.info("webhook {} deleted", id);
+      return;
+    }
+    try {
+      Subscription subscription = codec.decode(id, record.value());
+      index.apply(id, subscription);
+      log.debug("webhook {} loaded (enabled={})", id, subscription.enabled());
+    } catch (InvalidSubscriptionException e) {
+      reject(id, e.getMessage());
+    }
+  }
+
+  private void reject(String key, String reason) {
+    log.warn(
+        "skipped config record {} of {}: {}",
+        key.length() > 64 ? key.substring(0, 64) + "..." : key,
+        topic,
+        reason);
+    listener.rejected(key, reason);
+  }
+
+  @Override
+  public void close() throws InterruptedException {
+    running = false;
+    consumer.wakeup();
+    stopped.await(10, TimeUnit.SECONDS);
+  }
+}

@@ -1,0 +1,46 @@
+package dev.fanout.subscription.kafka;
+
+import dev.fanout.subscription.SubscriptionWriter;
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.CompletableFuture;
+import org.apache.kafka.clients.producer.Producer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+
+/** Writes subscriptions to the compacted config topic, keyed by webhook id. */
+public final class KafkaSubscriptionWriter implements SubscriptionWriter {
+  private final Producer<byte[], byte[]> producer;
+  private final String topic;
+
+  public KafkaSubscriptionWriter(Producer<byte[], byte[]> producer, String topic) {
+    this.producer = producer;
+    this.topic = topic;
+  }
+
+  @Override
+  public CompletableFuture<Void> put(String id, byte[] value) {
+    return send(id, value);
+  }
+
+  @Override
+  public CompletableFuture<Void> delete(String id) {
+    return send(id, null);
+  }
+
+  private CompletableFuture<Void> send(String id, byte[] value) {
+    CompletableFuture<Void> acked = new CompletableFuture<>();
+    try {
+      producer.send(
+          new ProducerRecord<>(topic, id.getBytes(StandardCharsets.UTF_8), value),
+          (metadata, error) -> {
+            if (error == null) {
+              acked.complete(null);
+            } else {
+              acked.completeExceptionally(error);
+            }
+          });
+    } catch (RuntimeException e) {
+      acked.completeExceptionally(e);
+    }
+    return acked;
+  }
+}
