@@ -41,8 +41,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The composition root: builds and wires one worker from a configuration, and takes it down in
- * the reverse order. Nothing else in Fanout constructs these parts.
+ * The composition root: builds and wires one worker from a configuration, and takes it down in the
+ * reverse order. Nothing else in Fanout constructs these parts.
  *
  * <pre>
  *   config topic ─► CompactedTopicSubscriptionStore ─► SubscriptionIndex ◄─┐
@@ -137,7 +137,8 @@ public final class FanoutWorker implements AutoCloseable {
     this.management =
         port < 0
             ? null
-            : new ManagementServer(config.operations().managementHost(), port, registry, this::ready);
+            : new ManagementServer(
+                config.operations().managementHost(), port, registry, this::ready);
   }
 
   /**

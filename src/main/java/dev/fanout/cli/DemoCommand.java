@@ -92,18 +92,24 @@ final class DemoCommand extends BaseCommand {
                   delivered.countDown();
                 }
               })) {
-        String healthy = register(config, receiver, "/hooks/ok", "job.*,orchestration.*", secret, "healthy");
+        String healthy =
+            register(config, receiver, "/hooks/ok", "job.*,orchestration.*", secret, "healthy");
         String failing = register(config, receiver, "/hooks/fail", "job.failed", secret, "failing");
-        out.printf("Webhooks: %s -> %s (healthy), %s -> %s (answers 500)%n",
+        out.printf(
+            "Webhooks: %s -> %s (healthy), %s -> %s (answers 500)%n",
             healthy, receiver.url("/hooks/ok"), failing, receiver.url("/hooks/fail"));
 
         try (FanoutWorker worker = FanoutWorker.start(config, cipher(), Clock.systemUTC())) {
-          out.println("Worker started; metrics on http://127.0.0.1:" + worker.managementPort() + "/metrics");
+          out.println(
+              "Worker started; metrics on http://127.0.0.1:"
+                  + worker.managementPort()
+                  + "/metrics");
           produceSamples(config, out);
           out.println();
           out.println("Deliveries (receiver's view: both signatures checked):");
           out.flush();
-          boolean allDelivered = delivered.await(wait.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+          boolean allDelivered =
+              delivered.await(wait.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
           List<ConsumerRecord<byte[], byte[]>> deadLetters = readDeadLetters(config, 2, wait);
           out.println();
           out.println("Dead-letter topic " + config.topics().dlq() + ":");
@@ -135,7 +141,14 @@ final class DemoCommand extends BaseCommand {
     String id = WebhooksAddCommand.newId();
     byte[] value =
         new SubscriptionCodec(dev.fanout.signing.SecretCipher.none(), false)
-            .encode(id, SPACE, receiver.url(path), List.of(events.split(",")), true, secret, description);
+            .encode(
+                id,
+                SPACE,
+                receiver.url(path),
+                List.of(events.split(",")),
+                true,
+                secret,
+                description);
     WebhooksCommand.write(config, id, value);
     return id;
   }
@@ -147,19 +160,43 @@ final class DemoCommand extends BaseCommand {
     String now = Instant.now().toString();
     List<String[]> events =
         List.of(
-            new String[] {jobs, "{\"id\":\"evt_1\",\"type\":\"job.failed\",\"space_id\":\"" + SPACE
-                + "\",\"occurred_at\":\"" + now + "\",\"data\":{\"job\":\"daily_revenue\",\"run_id\":\"r_9\"}}"},
-            new String[] {jobs, "{\"id\":\"evt_2\",\"type\":\"job.succeeded\",\"space_id\":\"" + SPACE
-                + "\",\"occurred_at\":\"" + now + "\",\"data\":{\"job\":\"orders\",\"run_id\":\"r_10\"}}"},
-            new String[] {orchestrations, "{\"id\":\"evt_3\",\"type\":\"orchestration.finished\",\"space_id\":\""
-                + SPACE + "\",\"occurred_at\":\"" + now + "\",\"data\":{\"orchestration\":\"nightly\"}}"},
-            new String[] {jobs, "{\"id\":\"evt_4\",\"type\":\"job.failed\",\"space_id\":\"space_other\"}"},
+            new String[] {
+              jobs,
+              "{\"id\":\"evt_1\",\"type\":\"job.failed\",\"space_id\":\""
+                  + SPACE
+                  + "\",\"occurred_at\":\""
+                  + now
+                  + "\",\"data\":{\"job\":\"daily_revenue\",\"run_id\":\"r_9\"}}"
+            },
+            new String[] {
+              jobs,
+              "{\"id\":\"evt_2\",\"type\":\"job.succeeded\",\"space_id\":\""
+                  + SPACE
+                  + "\",\"occurred_at\":\""
+                  + now
+                  + "\",\"data\":{\"job\":\"orders\",\"run_id\":\"r_10\"}}"
+            },
+            new String[] {
+              orchestrations,
+              "{\"id\":\"evt_3\",\"type\":\"orchestration.finished\",\"space_id\":\""
+                  + SPACE
+                  + "\",\"occurred_at\":\""
+                  + now
+                  + "\",\"data\":{\"orchestration\":\"nightly\"}}"
+            },
+            new String[] {
+              jobs, "{\"id\":\"evt_4\",\"type\":\"job.failed\",\"space_id\":\"space_other\"}"
+            },
             new String[] {jobs, "this is not an event"});
     try (KafkaProducer<byte[], byte[]> producer =
         new KafkaClients(config.kafka(), "fanout").durableProducer("demo")) {
       for (String[] e : events) {
         producer
-            .send(new ProducerRecord<>(e[0], SPACE.getBytes(StandardCharsets.UTF_8), e[1].getBytes(StandardCharsets.UTF_8)))
+            .send(
+                new ProducerRecord<>(
+                    e[0],
+                    SPACE.getBytes(StandardCharsets.UTF_8),
+                    e[1].getBytes(StandardCharsets.UTF_8)))
             .get();
       }
     }
@@ -207,19 +244,36 @@ final class DemoCommand extends BaseCommand {
     }
   }
 
-  private static void printKeepRunningHelp(PrintWriter out, FanoutConfig config, DemoReceiver receiver) {
+  private static void printKeepRunningHelp(
+      PrintWriter out, FanoutConfig config, DemoReceiver receiver) {
     String bootstrap = config.kafka().bootstrapServers();
     out.println();
     out.println("Still running (Ctrl-C to stop). Try, from another terminal:");
     out.println("  echo -n '" + DEMO_SECRET + "' > /tmp/demo-secret");
-    out.println("  java -jar target/fanout.jar --bootstrap-servers " + bootstrap
-        + " --set delivery.allowed-networks=127.0.0.0/8 webhooks add --space " + SPACE
-        + " --url " + receiver.url("/hooks/ok") + " --events '*' --secret-file /tmp/demo-secret");
-    out.println("  java -jar target/fanout.jar --bootstrap-servers " + bootstrap + " webhooks list");
-    out.println("Produce events to " + config.topics().events() + " at " + bootstrap
-        + " with any Kafka producer, for example:");
-    out.println("  kcat -b " + bootstrap + " -t " + config.topics().events().get(0)
-        + " -P <<< '{\"id\":\"evt_9\",\"type\":\"job.failed\",\"space_id\":\"" + SPACE + "\"}'");
+    out.println(
+        "  java -jar target/fanout.jar --bootstrap-servers "
+            + bootstrap
+            + " --set delivery.allowed-networks=127.0.0.0/8 webhooks add --space "
+            + SPACE
+            + " --url "
+            + receiver.url("/hooks/ok")
+            + " --events '*' --secret-file /tmp/demo-secret");
+    out.println(
+        "  java -jar target/fanout.jar --bootstrap-servers " + bootstrap + " webhooks list");
+    out.println(
+        "Produce events to "
+            + config.topics().events()
+            + " at "
+            + bootstrap
+            + " with any Kafka producer, for example:");
+    out.println(
+        "  kcat -b "
+            + bootstrap
+            + " -t "
+            + config.topics().events().get(0)
+            + " -P <<< '{\"id\":\"evt_9\",\"type\":\"job.failed\",\"space_id\":\""
+            + SPACE
+            + "\"}'");
     out.flush();
   }
 }

@@ -13,7 +13,8 @@ import picocli.CommandLine.Option;
     name = "fanout",
     mixinStandardHelpOptions = true,
     versionProvider = FanoutCommand.VersionProvider.class,
-    description = "Delivers Kafka events to subscribers' webhooks, signed, retried and dead-lettered.",
+    description =
+        "Delivers Kafka events to subscribers' webhooks, signed, retried and dead-lettered.",
     subcommands = {
       WorkerCommand.class,
       DemoCommand.class,

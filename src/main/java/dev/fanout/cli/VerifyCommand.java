@@ -26,10 +26,16 @@ final class VerifyCommand extends BaseCommand {
   Secret secret;
 
   static final class Secret {
-    @Option(names = "--secret-file", paramLabel = "FILE", description = "Read the secret from FILE.")
+    @Option(
+        names = "--secret-file",
+        paramLabel = "FILE",
+        description = "Read the secret from FILE.")
     Path file;
 
-    @Option(names = "--secret-env", paramLabel = "VAR", description = "Read the secret from env VAR.")
+    @Option(
+        names = "--secret-env",
+        paramLabel = "VAR",
+        description = "Read the secret from env VAR.")
     String env;
   }
 

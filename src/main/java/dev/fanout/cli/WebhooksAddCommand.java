@@ -1,8 +1,8 @@
 package dev.fanout.cli;
 
+import dev.fanout.signing.SigningSecret;
 import dev.fanout.subscription.EventPattern;
 import dev.fanout.subscription.SubscriptionCodec;
-import dev.fanout.signing.SigningSecret;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.net.URI;
@@ -48,10 +48,16 @@ final class WebhooksAddCommand extends BaseCommand {
   SecretSource secretSource;
 
   static final class SecretSource {
-    @Option(names = "--secret-file", paramLabel = "FILE", description = "Read the secret from FILE.")
+    @Option(
+        names = "--secret-file",
+        paramLabel = "FILE",
+        description = "Read the secret from FILE.")
     Path file;
 
-    @Option(names = "--secret-env", paramLabel = "VAR", description = "Read the secret from env VAR.")
+    @Option(
+        names = "--secret-env",
+        paramLabel = "VAR",
+        description = "Read the secret from env VAR.")
     String env;
 
     @Option(names = "--secret-stdin", description = "Read the secret from standard input.")
@@ -114,7 +120,8 @@ final class WebhooksAddCommand extends BaseCommand {
         throw new CommandFailure("environment variable " + secretSource.env + " is not set");
       }
     } else if (secretSource.stdin) {
-      text = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8)).readLine();
+      text =
+          new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8)).readLine();
     } else {
       byte[] key = new byte[32];
       RANDOM.nextBytes(key);

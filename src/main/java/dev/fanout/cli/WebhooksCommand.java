@@ -51,8 +51,10 @@ final class WebhooksCommand {
   static void write(FanoutConfig config, String id, byte[] valueOrNull) throws Exception {
     try (KafkaProducer<byte[], byte[]> producer =
         new KafkaClients(config.kafka(), "fanout").durableProducer("cli")) {
-      KafkaSubscriptionWriter writer = new KafkaSubscriptionWriter(producer, config.topics().webhooks());
-      (valueOrNull == null ? writer.delete(id) : writer.put(id, valueOrNull)).get(60, TimeUnit.SECONDS);
+      KafkaSubscriptionWriter writer =
+          new KafkaSubscriptionWriter(producer, config.topics().webhooks());
+      (valueOrNull == null ? writer.delete(id) : writer.put(id, valueOrNull))
+          .get(60, TimeUnit.SECONDS);
     }
   }
 
@@ -89,16 +91,20 @@ final class WebhooksCommand {
         all.forEach(s -> array.add(SubscriptionCodec.describe(s)));
         out().println(JSON.writerWithDefaultPrettyPrinter().writeValueAsString(array));
       } else {
-        out().printf("%-26s %-14s %-8s %-6s %-30s %s%n", "ID", "SPACE", "ENABLED", "SIGNED", "EVENTS", "URL");
+        out()
+            .printf(
+                "%-26s %-14s %-8s %-6s %-30s %s%n",
+                "ID", "SPACE", "ENABLED", "SIGNED", "EVENTS", "URL");
         for (Subscription s : all) {
-          out().printf(
-              "%-26s %-14s %-8s %-6s %-30s %s%n",
-              s.id(),
-              s.spaceId(),
-              s.enabled() ? "yes" : "no",
-              s.secret() != null ? "yes" : "no",
-              String.join(",", s.events().stream().map(EventPattern::text).toList()),
-              s.url());
+          out()
+              .printf(
+                  "%-26s %-14s %-8s %-6s %-30s %s%n",
+                  s.id(),
+                  s.spaceId(),
+                  s.enabled() ? "yes" : "no",
+                  s.secret() != null ? "yes" : "no",
+                  String.join(",", s.events().stream().map(EventPattern::text).toList()),
+                  s.url());
         }
       }
       return ExitCodes.OK;

@@ -7,8 +7,8 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * The whole validated configuration. Built only through {@link #from}, which reports every
- * problem of a key map at once; once built, every value is in range.
+ * The whole validated configuration. Built only through {@link #from}, which reports every problem
+ * of a key map at once; once built, every value is in range.
  */
 public record FanoutConfig(
     Kafka kafka,
@@ -20,7 +20,9 @@ public record FanoutConfig(
     Operations operations,
     Map<String, String> raw) {
 
-  /** Connection to the cluster; {@code passThrough} holds every {@code kafka.*} key but bootstrap. */
+  /**
+   * Connection to the cluster; {@code passThrough} holds every {@code kafka.*} key but bootstrap.
+   */
   public record Kafka(String bootstrapServers, String groupId, Map<String, String> passThrough) {}
 
   public record Topics(

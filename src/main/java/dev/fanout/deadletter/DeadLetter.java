@@ -7,8 +7,8 @@ import java.time.Instant;
  * Why and where one delivery (or one unusable event) ended in the dead-letter topic. The value
  * written is the original event bytes; everything here becomes a {@code fanout.*} header.
  *
- * <p>Fields that do not apply are null (an invalid event has no webhook, no delivery and perhaps
- * no event id) or 0 ({@code httpStatus} without a response, {@code attempts} without an attempt).
+ * <p>Fields that do not apply are null (an invalid event has no webhook, no delivery and perhaps no
+ * event id) or 0 ({@code httpStatus} without a response, {@code attempts} without an attempt).
  */
 public record DeadLetter(
     Origin origin,

@@ -35,8 +35,8 @@ import org.slf4j.LoggerFactory;
  * </pre>
  *
  * The future of {@link #deliver} completes only at the end; a dead-letter write that fails is
- * retried with backoff, never counted as done, so a record's offset is not committed past work
- * that is not durable. Retries re-read the subscription, so a changed URL or secret applies and a
+ * retried with backoff, never counted as done, so a record's offset is not committed past work that
+ * is not durable. Retries re-read the subscription, so a changed URL or secret applies and a
  * deleted or disabled webhook stops receiving. Thread-safe.
  */
 public final class DeliveryEngine {
@@ -125,7 +125,8 @@ public final class DeliveryEngine {
               Duration elapsed = Duration.ofNanos(System.nanoTime() - startNanos);
               Outcome outcome = OutcomeClassifier.classify(result);
               if (outcome.endpointFailure()) {
-                breaker.onError(elapsed.toNanos(), TimeUnit.NANOSECONDS, new EndpointFailure(outcome));
+                breaker.onError(
+                    elapsed.toNanos(), TimeUnit.NANOSECONDS, new EndpointFailure(outcome));
               } else {
                 breaker.onSuccess(elapsed.toNanos(), TimeUnit.NANOSECONDS);
               }
@@ -176,10 +177,12 @@ public final class DeliveryEngine {
   /** An open circuit holds the task until the breaker lets a probe through; no attempt is used. */
   private void hold(DeliveryTask task, CircuitBreaker breaker, CompletableFuture<Void> done) {
     Duration wait = breakerWait(breaker);
-    Instant firstSeen = task.firstAttemptAt() == null ? task.origin().timestamp() : task.firstAttemptAt();
+    Instant firstSeen =
+        task.firstAttemptAt() == null ? task.origin().timestamp() : task.firstAttemptAt();
     if (retryPolicy.expired(firstSeen, clock.instant().plus(wait))) {
       writeDeadLetter(
-          deadLetterOf(task, "expired", 0, "circuit open for " + Endpoints.key(task.subscription().url())),
+          deadLetterOf(
+              task, "expired", 0, "circuit open for " + Endpoints.key(task.subscription().url())),
           done,
           0);
       return;
@@ -199,8 +202,8 @@ public final class DeliveryEngine {
   }
 
   /**
-   * The task with the current version of its subscription, or null when the webhook was deleted
-   * or disabled in the meantime.
+   * The task with the current version of its subscription, or null when the webhook was deleted or
+   * disabled in the meantime.
    */
   private DeliveryTask refreshed(DeliveryTask task) {
     if (task.attempts() == 0) {
@@ -225,8 +228,7 @@ public final class DeliveryEngine {
               }
               Duration backoff =
                   Duration.ofMillis(
-                      Math.min(
-                          MAX_DEAD_LETTER_BACKOFF.toMillis(), 500L << Math.min(failures, 10)));
+                      Math.min(MAX_DEAD_LETTER_BACKOFF.toMillis(), 500L << Math.min(failures, 10)));
               listener.deadLetterWriteFailed(deadLetter, error, backoff);
               later(() -> writeDeadLetter(deadLetter, done, failures + 1), backoff, done);
             });
@@ -242,7 +244,8 @@ public final class DeliveryEngine {
     }
   }
 
-  private static DeadLetter deadLetterOf(DeliveryTask task, String reason, int status, String error) {
+  private static DeadLetter deadLetterOf(
+      DeliveryTask task, String reason, int status, String error) {
     return new DeadLetter(
         task.origin(),
         task.event().body(),

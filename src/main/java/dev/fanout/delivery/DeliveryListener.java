@@ -13,8 +13,8 @@ public interface DeliveryListener {
   default void delivered(DeliveryTask task) {}
 
   /**
-   * A failed attempt will be tried again after {@code delay} (jittered), in the retry tier named
-   * by its nominal delay ({@code 5s}, {@code 1m}, ...).
+   * A failed attempt will be tried again after {@code delay} (jittered), in the retry tier named by
+   * its nominal delay ({@code 5s}, {@code 1m}, ...).
    */
   default void retryScheduled(
       DeliveryTask task, Outcome.Retry outcome, String tier, Duration delay) {}

@@ -5,9 +5,8 @@ import java.time.Duration;
 /**
  * What an attempt means for its task, decided in one place: {@link OutcomeClassifier}.
  *
- * <p>{@code reason} values are the dead-letter reasons of the contract: {@code http_status},
- * {@code timeout}, {@code connect}, {@code blocked_target}, {@code gone}, {@code
- * payload_too_large}.
+ * <p>{@code reason} values are the dead-letter reasons of the contract: {@code http_status}, {@code
+ * timeout}, {@code connect}, {@code blocked_target}, {@code gone}, {@code payload_too_large}.
  */
 public sealed interface Outcome {
   /** Whether this outcome says the endpoint is unhealthy (it feeds the circuit breaker). */
@@ -24,7 +23,8 @@ public sealed interface Outcome {
    * @param status the HTTP status, or 0 when there was no response
    * @param retryAfter the endpoint's requested wait, or null
    */
-  record Retry(String reason, int status, Duration retryAfter, String message, boolean endpointFailure)
+  record Retry(
+      String reason, int status, Duration retryAfter, String message, boolean endpointFailure)
       implements Outcome {}
 
   /**

@@ -43,6 +43,7 @@ public final class OutcomeClassifier {
       return new Outcome.DeadLetter("payload_too_large", status, message, false);
     }
     boolean endpointFailure = status >= 500 || status == 408 || status == 429;
-    return new Outcome.Retry("http_status", status, response.retryAfter(), message, endpointFailure);
+    return new Outcome.Retry(
+        "http_status", status, response.retryAfter(), message, endpointFailure);
   }
 }

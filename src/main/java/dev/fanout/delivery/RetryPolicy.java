@@ -13,8 +13,8 @@ import java.util.function.DoubleSupplier;
  * <p>The delay after attempt n is {@code schedule[n-1]} spread by ±{@code jitter} (so retries of
  * many tasks that failed together do not return together), raised to the endpoint's {@code
  * Retry-After} when that is longer, which is capped at {@code maxRetryAfter} so an endpoint cannot
- * park work for ever. A task whose next attempt would fall after {@code firstAttemptAt + maxAge}
- * is not retried.
+ * park work for ever. A task whose next attempt would fall after {@code firstAttemptAt + maxAge} is
+ * not retried.
  */
 public final class RetryPolicy {
   private final List<Duration> schedule;

@@ -15,9 +15,9 @@ import java.util.concurrent.Executors;
 import java.util.function.Consumer;
 
 /**
- * The subscriber side of the demo: an HTTP server on 127.0.0.1 that checks both signatures of
- * every request, as a subscriber should, and answers {@code /hooks/ok} with 200 and {@code
- * /hooks/fail} with 500.
+ * The subscriber side of the demo: an HTTP server on 127.0.0.1 that checks both signatures of every
+ * request, as a subscriber should, and answers {@code /hooks/ok} with 200 and {@code /hooks/fail}
+ * with 500.
  */
 public final class DemoReceiver implements AutoCloseable {
   /** One request as the receiver saw it. */
@@ -44,13 +44,14 @@ public final class DemoReceiver implements AutoCloseable {
     return URI.create("http://127.0.0.1:" + server.getAddress().getPort() + path);
   }
 
-  private static void handle(HttpExchange exchange, SigningSecret secret, Consumer<Received> onRequest)
+  private static void handle(
+      HttpExchange exchange, SigningSecret secret, Consumer<Received> onRequest)
       throws IOException {
-    try (exchange; InputStream in = exchange.getRequestBody()) {
+    try (exchange;
+        InputStream in = exchange.getRequestBody()) {
       byte[] body = in.readAllBytes();
       var headers = exchange.getRequestHeaders();
-      boolean y42 =
-          SignatureVerifier.verifyY42(secret, body, headers.getFirst("x-y42-signature"));
+      boolean y42 = SignatureVerifier.verifyY42(secret, body, headers.getFirst("x-y42-signature"));
       boolean standard =
           SignatureVerifier.verifyStandard(
               secret,

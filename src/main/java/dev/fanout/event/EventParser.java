@@ -12,8 +12,8 @@ import java.time.format.DateTimeParseException;
  * the bytes (no tree is built). Thread-safe.
  *
  * <p>Valid means: a JSON object with non-empty string {@code id}, {@code type} and {@code
- * space_id}, no longer than the configured maximum body size. Anything else is a {@link
- * Rejected} with the dead-letter reason and a short message.
+ * space_id}, no longer than the configured maximum body size. Anything else is a {@link Rejected}
+ * with the dead-letter reason and a short message.
  */
 public final class EventParser {
   private static final JsonFactory JSON = new JsonFactory();

@@ -34,7 +34,8 @@ public final class EmbeddedKafka implements AutoCloseable {
   private final KafkaRaftServer server;
   private boolean closed;
 
-  private EmbeddedKafka(Path dataDir, boolean deleteOnClose, int brokerPort, KafkaRaftServer server) {
+  private EmbeddedKafka(
+      Path dataDir, boolean deleteOnClose, int brokerPort, KafkaRaftServer server) {
     this.dataDir = dataDir;
     this.deleteOnClose = deleteOnClose;
     this.brokerPort = brokerPort;
@@ -106,13 +107,19 @@ public final class EmbeddedKafka implements AutoCloseable {
       code =
           StorageTool.execute(
               new String[] {
-                "format", "-t", Uuid.randomUuid().toString(), "-c", configFile.toString(), "--ignore-formatted"
+                "format",
+                "-t",
+                Uuid.randomUuid().toString(),
+                "-c",
+                configFile.toString(),
+                "--ignore-formatted"
               },
               print);
     }
     if (code != 0) {
       throw new IllegalStateException(
-          "formatting the embedded broker's storage failed: " + out.toString(StandardCharsets.UTF_8));
+          "formatting the embedded broker's storage failed: "
+              + out.toString(StandardCharsets.UTF_8));
     }
   }
 

@@ -40,7 +40,9 @@ public final class KafkaClients {
         .passThrough()
         .forEach(
             (k, v) -> {
-              if (!k.startsWith("consumer.") && !k.startsWith("producer.") && !k.startsWith("admin.")) {
+              if (!k.startsWith("consumer.")
+                  && !k.startsWith("producer.")
+                  && !k.startsWith("admin.")) {
                 props.put(k, v);
               }
             });

@@ -38,8 +38,10 @@ public final class TopicAdmin {
         new NewTopic(t.webhooks(), 1, replication)
             .configs(
                 Map.of(
-                    TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT,
-                    TopicConfig.MIN_COMPACTION_LAG_MS_CONFIG, "60000")));
+                    TopicConfig.CLEANUP_POLICY_CONFIG,
+                    TopicConfig.CLEANUP_POLICY_COMPACT,
+                    TopicConfig.MIN_COMPACTION_LAG_MS_CONFIG,
+                    "60000")));
     for (Duration delay : config.retry().schedule()) {
       String name = t.retryPrefix() + Durations.format(delay);
       topics.putIfAbsent(name, new NewTopic(name, partitions, replication));

@@ -132,7 +132,9 @@ public final class FanoutMetrics
 
   @Override
   public void matched(String eventType, int webhooks) {
-    registry.counter("fanout.events", "result", webhooks == 0 ? "unmatched" : "matched").increment();
+    registry
+        .counter("fanout.events", "result", webhooks == 0 ? "unmatched" : "matched")
+        .increment();
   }
 
   @Override

@@ -33,7 +33,8 @@ public final class ManagementServer implements AutoCloseable {
         "/metrics",
         exchange ->
             respond(exchange, 200, "text/plain; version=0.0.4; charset=utf-8", registry.scrape()));
-    server.createContext("/health/live", exchange -> respond(exchange, 200, "text/plain", "live\n"));
+    server.createContext(
+        "/health/live", exchange -> respond(exchange, 200, "text/plain", "live\n"));
     server.createContext(
         "/health/ready",
         exchange -> {

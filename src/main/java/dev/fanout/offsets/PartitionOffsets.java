@@ -11,8 +11,8 @@ import java.util.Set;
  *
  * <p>Records finish out of order (a slow endpoint holds one record while later ones complete), but
  * a commit says "everything before this offset is done". So only the unbroken run of finished
- * records at the head counts: with 0, 2, 1, 4 finished out of 0..4, the commit position is 3,
- * and becomes 5 once 3 finishes.
+ * records at the head counts: with 0, 2, 1, 4 finished out of 0..4, the commit position is 3, and
+ * becomes 5 once 3 finishes.
  *
  * <p>Offsets are tracked as registered, not as a numeric range, because a partition's offsets have
  * gaps (compacted topics, transaction markers): the position after a finished record is its offset

@@ -19,8 +19,8 @@ import javax.crypto.spec.SecretKeySpec;
  * FANOUT_SECRET_KEYS=k1:<base64 32 bytes>,k2:...}; the first key encrypts, every key decrypts, so a
  * new key can be put first while records under the old one are still read.
  *
- * <p>Ciphertext format: base64 of (12-byte random nonce || AES-GCM ciphertext and 16-byte tag).
- * The webhook id is bound as associated data, so a ciphertext copied to another webhook does not
+ * <p>Ciphertext format: base64 of (12-byte random nonce || AES-GCM ciphertext and 16-byte tag). The
+ * webhook id is bound as associated data, so a ciphertext copied to another webhook does not
  * decrypt. Thread-safe: a {@link Cipher} is made per call.
  */
 public final class SecretCipher {
@@ -119,7 +119,8 @@ public final class SecretCipher {
       byte[] plain = cipher.doFinal(all, NONCE_BYTES, all.length - NONCE_BYTES);
       return new SigningSecret(new String(plain, StandardCharsets.UTF_8));
     } catch (GeneralSecurityException e) {
-      throw new IllegalArgumentException("secret ciphertext does not decrypt with key " + encrypted.keyId());
+      throw new IllegalArgumentException(
+          "secret ciphertext does not decrypt with key " + encrypted.keyId());
     }
   }
 

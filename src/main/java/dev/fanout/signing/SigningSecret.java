@@ -21,7 +21,9 @@ public final class SigningSecret {
     this.standardWebhooksKey = standardWebhooksKey(secret, utf8);
   }
 
-  /** Key for {@code x-y42-signature}: the UTF-8 bytes of the secret as given. Not to be modified. */
+  /**
+   * Key for {@code x-y42-signature}: the UTF-8 bytes of the secret as given. Not to be modified.
+   */
   byte[] y42Key() {
     return utf8;
   }

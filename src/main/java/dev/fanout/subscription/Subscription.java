@@ -11,8 +11,8 @@ import java.util.List;
  *
  * @param secret null when the subscriber gave none (requests are then unsigned)
  * @param previousSecret still accepted until {@code previousSecretExpiresAt}; null when none
- * @param source the record value as read, kept so a write-back (such as disabling) preserves
- *     fields this version does not know
+ * @param source the record value as read, kept so a write-back (such as disabling) preserves fields
+ *     this version does not know
  */
 public record Subscription(
     String id,

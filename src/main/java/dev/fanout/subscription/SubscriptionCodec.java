@@ -52,7 +52,8 @@ public final class SubscriptionCodec {
     }
     String id = requiredText(root, "id");
     if (key != null && !key.equals(id)) {
-      throw new InvalidSubscriptionException("record key '" + key + "' differs from id '" + id + "'");
+      throw new InvalidSubscriptionException(
+          "record key '" + key + "' differs from id '" + id + "'");
     }
     String spaceId = requiredText(root, "space_id");
     URI url = url(requiredText(root, "url"));
@@ -218,7 +219,8 @@ public final class SubscriptionCodec {
     }
   }
 
-  private static String requiredText(JsonNode root, String field) throws InvalidSubscriptionException {
+  private static String requiredText(JsonNode root, String field)
+      throws InvalidSubscriptionException {
     return requiredText(root, field, field);
   }
 

@@ -9,9 +9,9 @@ import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * In-memory subscriptions indexed by space. One writer applies changes; any number of readers
- * match concurrently: each space's list is immutable and replaced whole on change, so a reader
- * sees a subscription either before or after a change, never half of one.
+ * In-memory subscriptions indexed by space. One writer applies changes; any number of readers match
+ * concurrently: each space's list is immutable and replaced whole on change, so a reader sees a
+ * subscription either before or after a change, never half of one.
  */
 public final class SubscriptionIndex implements SubscriptionTable {
   private final Map<String, Subscription> byId = new ConcurrentHashMap<>();
@@ -28,7 +28,9 @@ public final class SubscriptionIndex implements SubscriptionTable {
       publish(previous.spaceId());
     }
     if (subscriptionOrNull != null) {
-      spaces.computeIfAbsent(subscriptionOrNull.spaceId(), k -> new HashMap<>()).put(id, subscriptionOrNull);
+      spaces
+          .computeIfAbsent(subscriptionOrNull.spaceId(), k -> new HashMap<>())
+          .put(id, subscriptionOrNull);
       publish(subscriptionOrNull.spaceId());
     }
   }

@@ -170,7 +170,8 @@ public final class Dispatcher implements Runnable {
       listener.rejected(rejected.reason());
       engine
           .deadLetter(
-              DeadLetter.unusableEvent(origin, record.value(), rejected.reason(), rejected.message()))
+              DeadLetter.unusableEvent(
+                  origin, record.value(), rejected.reason(), rejected.message()))
           .thenRun(() -> offsets.finish(offset));
       return;
     }

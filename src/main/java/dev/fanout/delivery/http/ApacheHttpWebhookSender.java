@@ -156,7 +156,8 @@ public final class ApacheHttpWebhookSender implements WebhookSender {
               }
             });
     var deadline =
-        deadlines.schedule(() -> exchange.cancel(true), requestTimeoutMillis, TimeUnit.MILLISECONDS);
+        deadlines.schedule(
+            () -> exchange.cancel(true), requestTimeoutMillis, TimeUnit.MILLISECONDS);
     result.whenComplete((r, e) -> deadline.cancel(false));
     return result;
   }
@@ -175,17 +176,18 @@ public final class ApacheHttpWebhookSender implements WebhookSender {
       return new HttpResult.Failure(HttpResult.Kind.CONNECT, "connect to " + where + " timed out");
     }
     if (e instanceof SocketTimeoutException || e instanceof InterruptedIOException) {
-      return new HttpResult.Failure(HttpResult.Kind.TIMEOUT, "response from " + where + " timed out");
+      return new HttpResult.Failure(
+          HttpResult.Kind.TIMEOUT, "response from " + where + " timed out");
     }
     if (e instanceof UnknownHostException) {
-      return new HttpResult.Failure(HttpResult.Kind.CONNECT, "host " + url.getHost() + " not found");
+      return new HttpResult.Failure(
+          HttpResult.Kind.CONNECT, "host " + url.getHost() + " not found");
     }
     if (e instanceof SSLException) {
       return new HttpResult.Failure(HttpResult.Kind.CONNECT, "TLS with " + where + " failed");
     }
     return new HttpResult.Failure(
-        HttpResult.Kind.CONNECT,
-        e.getClass().getSimpleName() + " talking to " + where);
+        HttpResult.Kind.CONNECT, e.getClass().getSimpleName() + " talking to " + where);
   }
 
   private boolean refusedLiteral(String host) {

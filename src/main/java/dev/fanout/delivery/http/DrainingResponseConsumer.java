@@ -15,8 +15,8 @@ import org.apache.hc.core5.http.HttpResponse;
 
 /**
  * Reads a response's status and {@code Retry-After}, and discards its body: nothing of it is kept
- * in memory. A body longer than the cap ends the exchange early (the connection is then closed,
- * not reused); the status read before still decides the outcome.
+ * in memory. A body longer than the cap ends the exchange early (the connection is then closed, not
+ * reused); the status read before still decides the outcome.
  */
 final class DrainingResponseConsumer extends AbstractBinResponseConsumer<HttpResult.Response> {
   private static final int WINDOW = 16 * 1024;

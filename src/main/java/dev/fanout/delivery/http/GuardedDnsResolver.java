@@ -32,7 +32,8 @@ final class GuardedDnsResolver implements DnsResolver {
   @Override
   public InetAddress[] resolve(String host) throws UnknownHostException {
     InetAddress[] all = delegate.resolve(host);
-    InetAddress[] permitted = Arrays.stream(all).filter(policy::permits).toArray(InetAddress[]::new);
+    InetAddress[] permitted =
+        Arrays.stream(all).filter(policy::permits).toArray(InetAddress[]::new);
     if (permitted.length == 0) {
       throw new BlockedTargetException(
           "target " + host + " resolves only to refused addresses " + Arrays.toString(all));

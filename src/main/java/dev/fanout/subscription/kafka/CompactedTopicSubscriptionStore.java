@@ -23,11 +23,11 @@ import org.slf4j.LoggerFactory;
  * Keeps a {@link SubscriptionIndex} equal to the compacted config topic. Every instance reads all
  * partitions from the beginning, without a consumer group, so each holds the full table.
  *
- * <p>Start-up reads to the end offsets taken when reading began, then reports itself caught up;
- * the worker consumes events only after that, so no event is matched against a half-loaded table.
- * It then follows the topic live: a new value adds or replaces, a null value (tombstone) deletes.
- * A record that fails validation is skipped with a log line and counted; it never stops the
- * reader, and it leaves the previous version of that webhook in place.
+ * <p>Start-up reads to the end offsets taken when reading began, then reports itself caught up; the
+ * worker consumes events only after that, so no event is matched against a half-loaded table. It
+ * then follows the topic live: a new value adds or replaces, a null value (tombstone) deletes. A
+ * record that fails validation is skipped with a log line and counted; it never stops the reader,
+ * and it leaves the previous version of that webhook in place.
  */
 public final class CompactedTopicSubscriptionStore implements Runnable, AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(CompactedTopicSubscriptionStore.class);
