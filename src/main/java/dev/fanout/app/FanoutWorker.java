@@ -14,6 +14,7 @@ import dev.fanout.signing.SecretCipher;
 import dev.fanout.subscription.Subscription;
 import dev.fanout.subscription.SubscriptionCodec;
 import dev.fanout.subscription.SubscriptionIndex;
+import dev.fanout.subscription.SubscriptionTable;
 import dev.fanout.subscription.kafka.CompactedTopicSubscriptionStore;
 import dev.fanout.subscription.kafka.KafkaSubscriptionWriter;
 import dev.fanout.worker.Dispatcher;
@@ -181,6 +182,11 @@ public final class FanoutWorker implements AutoCloseable {
   /** The bound management port, or -1 when turned off. */
   public int managementPort() {
     return management == null ? -1 : management.port();
+  }
+
+  /** The worker's live view of the subscriptions. */
+  public SubscriptionTable subscriptions() {
+    return store.index();
   }
 
   public PrometheusMeterRegistry registry() {

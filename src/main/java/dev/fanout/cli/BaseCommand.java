@@ -28,9 +28,7 @@ abstract class BaseCommand implements Callable<Integer> {
     FanoutCommand root = (FanoutCommand) spec.root().userObject();
     List<String> problems = new ArrayList<>();
     try {
-      Map<String, String> merged =
-          ConfigLoader.merge(commandDefaults, root.configFile, environment, root.flags());
-      config = FanoutConfig.from(merged);
+      config = ConfigLoader.load(commandDefaults, root.configFile, environment, root.flags());
     } catch (ConfigException e) {
       problems.addAll(e.problems());
     }

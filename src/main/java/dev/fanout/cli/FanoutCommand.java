@@ -67,7 +67,6 @@ public final class FanoutCommand {
   static CommandLine commandLine() {
     CommandLine cli = new CommandLine(new FanoutCommand());
     cli.setExecutionExceptionHandler(new ExceptionHandler());
-    cli.setExitCodeExceptionMapper(e -> ExitCodes.FAILURE);
     return cli;
   }
 

@@ -40,25 +40,42 @@ public final class ConfigLoader {
     }
   }
 
-  /** Loads and validates: the result is a configuration every part of Fanout can trust. */
+  /**
+   * Loads and validates: the result is a configuration every part of Fanout can trust.
+   *
+   * @throws ConfigException with every problem of every layer, unknown keys and bad values alike
+   */
   public static FanoutConfig load(
-      Path configFile, Map<String, String> env, Map<String, String> flags) {
-    return FanoutConfig.from(merge(Map.of(), configFile, env, flags));
+      Map<String, String> commandDefaults,
+      Path configFile,
+      Map<String, String> env,
+      Map<String, String> flags) {
+    List<String> problems = new ArrayList<>();
+    Map<String, String> values = merge(commandDefaults, configFile, env, flags, problems);
+    try {
+      FanoutConfig config = FanoutConfig.from(values);
+      if (problems.isEmpty()) {
+        return config;
+      }
+    } catch (ConfigException e) {
+      problems.addAll(e.problems());
+    }
+    throw new ConfigException(problems);
   }
 
   /**
    * @param commandDefaults a command's own defaults (the demo's short retry schedule), above the
    *     built-in defaults and below everything the user sets
    */
-  public static Map<String, String> merge(
+  static Map<String, String> merge(
       Map<String, String> commandDefaults,
       Path configFile,
       Map<String, String> env,
-      Map<String, String> flags) {
+      Map<String, String> flags,
+      List<String> problems) {
     Map<String, String> defaults = defaults();
     Map<String, String> merged = new LinkedHashMap<>(defaults);
     merged.putAll(commandDefaults);
-    List<String> problems = new ArrayList<>();
     if (configFile != null) {
       try (Reader reader = Files.newBufferedReader(configFile, StandardCharsets.UTF_8)) {
         Properties p = new Properties();
@@ -83,9 +100,6 @@ public final class ConfigLoader {
         .filter(k -> !isKnown(k, defaults))
         .forEach(k -> problems.add(k + ": unknown key"));
     merged.putAll(flags);
-    if (!problems.isEmpty()) {
-      throw new ConfigException(problems);
-    }
     return merged;
   }
 

@@ -7,6 +7,7 @@ import dev.fanout.delivery.Outcome;
 import dev.fanout.subscription.kafka.CompactedTopicSubscriptionStore;
 import dev.fanout.worker.DispatchListener;
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import java.time.Clock;
@@ -81,8 +82,14 @@ public final class FanoutMetrics
 
   /** Gauges read live values; the suppliers must be thread-safe. */
   public void bindGauges(Supplier<Number> inFlight, Supplier<Number> subscriptions) {
-    registry.gauge("fanout.inflight.deliveries", inFlight, s -> s.get().doubleValue());
-    registry.gauge("fanout.subscriptions", subscriptions, s -> s.get().doubleValue());
+    Gauge.builder("fanout.inflight.deliveries", inFlight)
+        .description("Delivery tasks started and not yet delivered or dead-lettered")
+        .strongReference(true)
+        .register(registry);
+    Gauge.builder("fanout.subscriptions", subscriptions)
+        .description("Subscriptions in the table, enabled or not")
+        .strongReference(true)
+        .register(registry);
   }
 
   @Override

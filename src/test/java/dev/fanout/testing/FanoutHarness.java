@@ -1,0 +1,192 @@
+package dev.fanout.testing;
+
+import dev.fanout.app.FanoutWorker;
+import dev.fanout.config.ConfigLoader;
+import dev.fanout.config.FanoutConfig;
+import dev.fanout.kafka.KafkaClients;
+import dev.fanout.kafka.TopicAdmin;
+import dev.fanout.signing.SecretCipher;
+import dev.fanout.signing.SigningSecret;
+import dev.fanout.subscription.SubscriptionCodec;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.header.Header;
+
+/**
+ * One integration test's own corner of the shared broker: topics and consumer group named with a
+ * unique prefix, so tests never see each other's records. Starts workers on demand and closes them.
+ */
+public final class FanoutHarness implements AutoCloseable {
+  public static final String SPACE = "space_42";
+
+  private final String prefix = "t" + UUID.randomUUID().toString().substring(0, 8);
+  private final FanoutConfig config;
+  private final KafkaClients clients;
+  private final KafkaProducer<byte[], byte[]> producer;
+  private final SecretCipher cipher;
+  private final List<FanoutWorker> workers = new ArrayList<>();
+
+  public FanoutHarness() {
+    this(Map.of(), SecretCipher.none());
+  }
+
+  public FanoutHarness(Map<String, String> overrides, SecretCipher cipher) {
+    Map<String, String> values = new LinkedHashMap<>(ConfigLoader.defaults());
+    values.put("kafka.bootstrap.servers", TestKafka.bootstrapServers());
+    values.put("consumer.group-id", prefix + "-fanout");
+    values.put("topics.events", prefix + ".jobs," + prefix + ".orchestrations");
+    values.put("topics.webhooks", prefix + ".webhooks");
+    values.put("topics.dlq", prefix + ".dlq");
+    values.put("topics.retry-prefix", prefix + ".retry.");
+    values.put("topics.attempts", prefix + ".attempts");
+    values.put("topics.partitions", "3");
+    values.put("delivery.allowed-networks", "127.0.0.0/8");
+    values.put("delivery.request-timeout", "3s");
+    values.put("retry.schedule", "100ms,200ms,300ms");
+    values.put("retry.in-process-attempts", "3");
+    values.put("management.port", "-1");
+    values.put("commit.interval", "200ms");
+    values.put("shutdown.timeout", "5s");
+    values.put("kafka.consumer.session.timeout.ms", "10000");
+    values.put("kafka.consumer.heartbeat.interval.ms", "500");
+    values.putAll(overrides);
+    this.config = FanoutConfig.from(values);
+    this.cipher = cipher;
+    this.clients = new KafkaClients(config.kafka(), prefix);
+    this.producer = clients.durableProducer("test");
+    try (Admin admin = clients.admin("test")) {
+      TopicAdmin.createAll(admin, config);
+    } catch (Exception e) {
+      throw new IllegalStateException("cannot create test topics", e);
+    }
+  }
+
+  public FanoutConfig config() {
+    return config;
+  }
+
+  public String jobsTopic() {
+    return config.topics().events().get(0);
+  }
+
+  public String orchestrationsTopic() {
+    return config.topics().events().get(1);
+  }
+
+  public FanoutWorker startWorker() throws Exception {
+    return startWorker(config);
+  }
+
+  public FanoutWorker startWorker(FanoutConfig workerConfig) throws Exception {
+    FanoutWorker worker = FanoutWorker.start(workerConfig, cipher, Clock.systemUTC());
+    workers.add(worker);
+    return worker;
+  }
+
+  /** Registers a webhook the way {@code fanout webhooks add} does; returns its id. */
+  public String addWebhook(URI url, String events, String secretOrNull) {
+    String id = "wh_" + UUID.randomUUID().toString().replace("-", "").substring(0, 20);
+    putWebhook(id, SPACE, url, events, true, secretOrNull);
+    return id;
+  }
+
+  public void putWebhook(
+      String id, String space, URI url, String events, boolean enabled, String secretOrNull) {
+    byte[] value =
+        new SubscriptionCodec(cipher, false)
+            .encode(
+                id,
+                space,
+                url,
+                Arrays.asList(events.split(",")),
+                enabled,
+                secretOrNull == null ? null : new SigningSecret(secretOrNull),
+                "test");
+    putConfigRecord(id, value);
+  }
+
+  public void putConfigRecord(String key, byte[] valueOrNull) {
+    send(config.topics().webhooks(), key.getBytes(StandardCharsets.UTF_8), valueOrNull);
+  }
+
+  public void deleteWebhook(String id) {
+    putConfigRecord(id, null);
+  }
+
+  /** An event envelope of the contract, as a producer would write it. */
+  public static String event(String id, String type) {
+    return "{\"id\":\""
+        + id
+        + "\",\"type\":\""
+        + type
+        + "\",\"space_id\":\""
+        + SPACE
+        + "\",\"occurred_at\":\""
+        + Instant.now()
+        + "\",\"data\":{\"job\":\"daily_revenue\"}}";
+  }
+
+  public void produceEvent(String topic, String json) {
+    send(topic, SPACE.getBytes(StandardCharsets.UTF_8), json.getBytes(StandardCharsets.UTF_8));
+  }
+
+  public void send(String topic, byte[] key, byte[] value) {
+    try {
+      producer.send(new ProducerRecord<>(topic, key, value)).get(30, TimeUnit.SECONDS);
+    } catch (Exception e) {
+      throw new IllegalStateException("produce to " + topic + " failed", e);
+    }
+  }
+
+  /** Reads the dead-letter topic from the start until {@code atLeast} records or the timeout. */
+  public List<ConsumerRecord<byte[], byte[]>> deadLetters(int atLeast, Duration timeout) {
+    return readTopic(config.topics().dlq(), atLeast, timeout);
+  }
+
+  public List<ConsumerRecord<byte[], byte[]>> readTopic(
+      String topic, int atLeast, Duration timeout) {
+    List<ConsumerRecord<byte[], byte[]>> records = new ArrayList<>();
+    try (KafkaConsumer<byte[], byte[]> consumer = clients.assignedConsumer("reader")) {
+      List<TopicPartition> partitions =
+          consumer.partitionsFor(topic).stream()
+              .map(p -> new TopicPartition(p.topic(), p.partition()))
+              .toList();
+      consumer.assign(partitions);
+      consumer.seekToBeginning(partitions);
+      Instant deadline = Instant.now().plus(timeout);
+      while (records.size() < atLeast && Instant.now().isBefore(deadline)) {
+        consumer.poll(Duration.ofMillis(100)).forEach(records::add);
+      }
+    }
+    return records;
+  }
+
+  public static String header(ConsumerRecord<byte[], byte[]> record, String name) {
+    Header h = record.headers().lastHeader(name);
+    return h == null ? null : new String(h.value(), StandardCharsets.UTF_8);
+  }
+
+  @Override
+  public void close() throws Exception {
+    for (FanoutWorker worker : workers) {
+      worker.close();
+    }
+    producer.close(Duration.ofSeconds(5));
+  }
+}

@@ -1,0 +1,96 @@
+package dev.fanout.testing;
+
+import com.sun.net.httpserver.HttpServer;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.function.Function;
+
+/**
+ * A real HTTP server on 127.0.0.1 that records every request and answers per path as a test scripts
+ * it (200 unless told otherwise).
+ */
+public final class TestReceiver implements AutoCloseable {
+  static {
+    // The JDK server leaves Nagle's algorithm on unless told otherwise, which adds up to 40 ms
+    // (delayed ACK) to every small response. It reads this property once, at first use.
+    System.setProperty("sun.net.httpserver.nodelay", "true");
+  }
+
+  /** One recorded request; header names are lower case. */
+  public record Request(String path, Map<String, String> headers, byte[] body) {
+    public String header(String name) {
+      return headers.get(name);
+    }
+  }
+
+  /** What to answer. */
+  public record Reply(int status, Map<String, String> headers) {
+    public static Reply status(int status) {
+      return new Reply(status, Map.of());
+    }
+  }
+
+  private final HttpServer server;
+  private final ExecutorService executor = Executors.newFixedThreadPool(8);
+  private final List<Request> requests = new CopyOnWriteArrayList<>();
+  private final Map<String, Function<Request, Reply>> behaviour = new ConcurrentHashMap<>();
+
+  public TestReceiver() throws IOException {
+    server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 128);
+    server.setExecutor(executor);
+    server.createContext(
+        "/",
+        exchange -> {
+          try (exchange;
+              InputStream in = exchange.getRequestBody()) {
+            Map<String, String> headers = new TreeMap<>();
+            exchange
+                .getRequestHeaders()
+                .forEach((k, v) -> headers.put(k.toLowerCase(java.util.Locale.ROOT), v.get(0)));
+            Request request =
+                new Request(exchange.getRequestURI().getPath(), headers, in.readAllBytes());
+            requests.add(request);
+            Reply reply =
+                behaviour.getOrDefault(request.path(), r -> Reply.status(200)).apply(request);
+            reply.headers().forEach((k, v) -> exchange.getResponseHeaders().set(k, v));
+            exchange.sendResponseHeaders(reply.status(), -1);
+          }
+        });
+    server.start();
+  }
+
+  public URI url(String path) {
+    return URI.create("http://127.0.0.1:" + server.getAddress().getPort() + path);
+  }
+
+  public void answer(String path, Function<Request, Reply> reply) {
+    behaviour.put(path, reply);
+  }
+
+  public void answer(String path, int status) {
+    answer(path, r -> Reply.status(status));
+  }
+
+  public List<Request> requests() {
+    return List.copyOf(requests);
+  }
+
+  public List<Request> requests(String path) {
+    return requests.stream().filter(r -> r.path().equals(path)).toList();
+  }
+
+  @Override
+  public void close() {
+    server.stop(0);
+    executor.shutdownNow();
+  }
+}
