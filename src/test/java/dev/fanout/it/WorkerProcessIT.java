@@ -96,6 +96,59 @@ class WorkerProcessIT {
     }
   }
 
+  @Test
+  void losesNothingWhenAWorkerIsKilledMidway() throws Exception {
+    receiver.answer(
+        "/slow",
+        r -> {
+          try {
+            Thread.sleep(30);
+          } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+          }
+          return TestReceiver.Reply.status(200);
+        });
+    fanout.addWebhook(receiver.url("/slow"), "*", "s");
+    for (int i = 0; i < 60; i++) {
+      fanout.produceEvent(fanout.jobsTopic(), event("evt_" + i, "job.failed"));
+    }
+    List<String> command = command(fanout.config(), freePort());
+    command.addAll(command.size() - 1, List.of("--set", "delivery.max-in-flight=4"));
+    process =
+        new ProcessBuilder(command)
+            .redirectErrorStream(true)
+            .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+            .start();
+    await().atMost(WAIT).until(() -> receiver.requests("/slow").size() >= 10);
+    process.destroyForcibly().waitFor(30, TimeUnit.SECONDS); // SIGKILL: no drain, no final commit
+    int beforeKill = receiver.requests("/slow").size();
+
+    process =
+        new ProcessBuilder(command(fanout.config(), freePort()))
+            .redirectErrorStream(true)
+            .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+            .start();
+    java.util.Set<String> expected = new java.util.TreeSet<>();
+    for (int i = 0; i < 60; i++) {
+      expected.add("evt_" + i);
+    }
+    await().atMost(WAIT).until(() -> eventIds().containsAll(expected));
+    int total = receiver.requests("/slow").size();
+    System.out.printf(
+        "WorkerProcessIT: %d deliveries before SIGKILL, %d in all for 60 events (%d duplicates)%n",
+        beforeKill, total, total - 60);
+  }
+
+  private java.util.Set<String> eventIds() {
+    java.util.Set<String> ids = new java.util.TreeSet<>();
+    for (TestReceiver.Request r : receiver.requests("/slow")) {
+      ids.add(
+          new String(r.body(), java.nio.charset.StandardCharsets.UTF_8)
+              .replaceAll(".*\"id\":\"([^\"]+)\".*", "$1"));
+    }
+    return ids;
+  }
+
   private static List<String> command(FanoutConfig config, int port) {
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
     List<String> command =
