@@ -170,7 +170,9 @@ class WorkerProcessIT {
             "topics.attempts",
             "delivery.allowed-networks",
             "commit.interval",
-            "shutdown.timeout")) {
+            "shutdown.timeout",
+            "kafka.consumer.session.timeout.ms",
+            "kafka.consumer.heartbeat.interval.ms")) {
       command.add("--set");
       command.add(key + "=" + config.raw().get(key));
     }

@@ -63,7 +63,7 @@ public final class FanoutHarness implements AutoCloseable {
     values.put("management.port", "-1");
     values.put("commit.interval", "200ms");
     values.put("shutdown.timeout", "5s");
-    values.put("kafka.consumer.session.timeout.ms", "10000");
+    values.put("kafka.consumer.session.timeout.ms", "6000");
     values.put("kafka.consumer.heartbeat.interval.ms", "500");
     values.putAll(overrides);
     this.config = FanoutConfig.from(values);
