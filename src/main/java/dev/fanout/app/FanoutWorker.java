@@ -3,6 +3,7 @@ package dev.fanout.app;
 import dev.fanout.config.FanoutConfig;
 import dev.fanout.deadletter.kafka.KafkaDeadLetterWriter;
 import dev.fanout.delivery.DeliveryEngine;
+import dev.fanout.delivery.EndpointGuards;
 import dev.fanout.delivery.RetryPolicy;
 import dev.fanout.delivery.WebhookSender;
 import dev.fanout.delivery.http.ApacheHttpWebhookSender;
@@ -10,6 +11,8 @@ import dev.fanout.event.EventParser;
 import dev.fanout.kafka.KafkaClients;
 import dev.fanout.metrics.FanoutMetrics;
 import dev.fanout.metrics.ManagementServer;
+import dev.fanout.retry.RetryTiers;
+import dev.fanout.retry.kafka.KafkaRetryScheduler;
 import dev.fanout.signing.SecretCipher;
 import dev.fanout.subscription.Subscription;
 import dev.fanout.subscription.SubscriptionCodec;
@@ -18,9 +21,14 @@ import dev.fanout.subscription.SubscriptionTable;
 import dev.fanout.subscription.kafka.CompactedTopicSubscriptionStore;
 import dev.fanout.subscription.kafka.KafkaSubscriptionWriter;
 import dev.fanout.worker.Dispatcher;
+import dev.fanout.worker.EventRouter;
+import dev.fanout.worker.RetryRouter;
+import io.github.resilience4j.bulkhead.BulkheadConfig;
+import io.github.resilience4j.bulkhead.BulkheadRegistry;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
 import io.github.resilience4j.micrometer.tagged.TaggedCircuitBreakerMetrics;
+import io.github.resilience4j.ratelimiter.RateLimiterRegistry;
 import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
@@ -32,6 +40,7 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.ThreadLocalRandom;
@@ -47,9 +56,11 @@ import org.slf4j.LoggerFactory;
  *
  * <pre>
  *   config topic ─► CompactedTopicSubscriptionStore ─► SubscriptionIndex ◄─┐
- *   event topics ─► Dispatcher ─► DeliveryEngine ─► ApacheHttpWebhookSender │ (retries re-read)
- *                                      │  └────────► KafkaDeadLetterWriter  │
- *                                      └─ 410 ─────► KafkaSubscriptionWriter┘ (disable)
+ *   event topics ─► Dispatcher(EventRouter) ─┐
+ *   retry tiers ──► Dispatcher(RetryRouter) ─┴► DeliveryEngine ─► EndpointGuards, ApacheHttpWebhookSender
+ *        ▲                                          ├─► KafkaRetryScheduler ─► retry tiers
+ *        └──────────────────────────────────────────┤─► KafkaDeadLetterWriter ─► dead-letter topic
+ *                                                   └─► KafkaSubscriptionWriter (410: disable)
  *   FanoutMetrics listens to all three; ManagementServer serves /metrics and /health.
  * </pre>
  */
@@ -62,8 +73,10 @@ public final class FanoutWorker implements AutoCloseable {
   private final KafkaProducer<byte[], byte[]> producer;
   private final WebhookSender sender;
   private final ScheduledThreadPoolExecutor engineExecutor;
-  private final Dispatcher dispatcher;
-  private final Thread dispatcherThread;
+  private final Dispatcher events;
+  private final Dispatcher retries;
+  private final Thread eventThread;
+  private final Thread retryThread;
   private final ManagementServer management;
   private boolean closed;
 
@@ -93,6 +106,17 @@ public final class FanoutWorker implements AutoCloseable {
 
     CircuitBreakerRegistry breakers = CircuitBreakerRegistry.of(breakerConfig(config.breaker()));
     TaggedCircuitBreakerMetrics.ofCircuitBreakerRegistry(breakers).bindTo(registry);
+    BulkheadRegistry bulkheads =
+        BulkheadRegistry.of(
+            BulkheadConfig.custom()
+                .maxConcurrentCalls(config.delivery().maxInFlightPerEndpoint())
+                .maxWaitDuration(Duration.ZERO)
+                .build());
+    RetryTiers tiers =
+        new RetryTiers(
+            config.topics().retryPrefix(), config.retry().schedule(), config.retry().jitter());
+    EndpointGuards guards =
+        new EndpointGuards(breakers, bulkheads, RateLimiterRegistry.ofDefaults(), tiers.smallest());
 
     this.sender = new ApacheHttpWebhookSender(config.delivery());
     this.engineExecutor = new ScheduledThreadPoolExecutor(1, daemon("fanout-engine"));
@@ -102,7 +126,7 @@ public final class FanoutWorker implements AutoCloseable {
         new DeliveryEngine(
             sender,
             new KafkaDeadLetterWriter(producer, config.topics().dlq()),
-            index,
+            new KafkaRetryScheduler(producer, tiers, clock),
             subscription -> disable(subscriptionWriter, codec, subscription),
             new RetryPolicy(
                 retry.schedule(),
@@ -110,29 +134,46 @@ public final class FanoutWorker implements AutoCloseable {
                 retry.maxRetryAfter(),
                 retry.maxAge(),
                 () -> ThreadLocalRandom.current().nextDouble()),
-            retry.inProcessAttempts(),
-            breakers,
+            guards,
             metrics,
             clock,
             engineExecutor);
     metrics.bindGauges(engine::inFlight, index::size);
 
+    EventParser parser = new EventParser(config.delivery().maxBodyBytes());
+    String group = config.kafka().groupId();
     KafkaConsumer<byte[], byte[]> eventConsumer =
-        clients.groupConsumer("events", Map.of("max.poll.records", 500));
+        clients.groupConsumer(group, "events", Map.of("max.poll.records", 500));
     new KafkaClientMetrics(eventConsumer).bindTo(registry);
-    this.dispatcher =
+    this.events =
         new Dispatcher(
+            "events",
             eventConsumer,
             config.topics().events(),
-            new EventParser(config.delivery().maxBodyBytes()),
-            index,
+            new EventRouter(parser, index, metrics),
             engine,
             metrics,
             config.delivery().maxInFlight(),
             config.operations().commitInterval(),
             config.operations().shutdownTimeout(),
             clock);
-    this.dispatcherThread = new Thread(dispatcher, "fanout-dispatcher");
+    KafkaConsumer<byte[], byte[]> retryConsumer =
+        clients.groupConsumer(group + "-retries", "retries", Map.of("max.poll.records", 500));
+    new KafkaClientMetrics(retryConsumer).bindTo(registry);
+    this.retries =
+        new Dispatcher(
+            "retries",
+            retryConsumer,
+            tiers.topics(),
+            new RetryRouter(parser, index, metrics, clock),
+            engine,
+            metrics,
+            config.delivery().maxInFlight(),
+            config.operations().commitInterval(),
+            config.operations().shutdownTimeout(),
+            clock);
+    this.eventThread = new Thread(events, "fanout-events");
+    this.retryThread = new Thread(retries, "fanout-retries");
 
     int port = config.operations().managementPort();
     this.management =
@@ -166,7 +207,8 @@ public final class FanoutWorker implements AutoCloseable {
     while (!store.awaitCaughtUp(Duration.ofSeconds(10))) {
       log.info("still reading the subscription table from {}", config.topics().webhooks());
     }
-    dispatcherThread.start();
+    eventThread.start();
+    retryThread.start();
     log.info(
         "worker started: group {} on {}, management port {}",
         config.kafka().groupId(),
@@ -176,7 +218,7 @@ public final class FanoutWorker implements AutoCloseable {
 
   /** Ready: the subscription table has caught up and this member owns partitions. */
   public boolean ready() {
-    return store.isCaughtUp() && dispatcher.hasAssignment();
+    return store.isCaughtUp() && events.hasAssignment();
   }
 
   /** The bound management port, or -1 when turned off. */
@@ -237,10 +279,12 @@ public final class FanoutWorker implements AutoCloseable {
     }
     closed = true;
     Duration timeout = config.operations().shutdownTimeout().plusSeconds(10);
-    if (dispatcherThread.isAlive()) {
-      dispatcher.stop();
+    // Both loops drain at once, sharing the shutdown timeout.
+    events.stop();
+    retries.stop();
+    for (Dispatcher dispatcher : List.of(events, retries)) {
       if (!dispatcher.awaitStopped(timeout)) {
-        log.warn("dispatcher did not stop within {}", timeout);
+        log.warn("a dispatcher did not stop within {}", timeout);
       }
     }
     engineExecutor.shutdownNow();

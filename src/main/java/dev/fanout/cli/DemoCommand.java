@@ -41,7 +41,6 @@ final class DemoCommand extends BaseCommand {
       Map.of(
           "delivery.allowed-networks", "127.0.0.0/8",
           "retry.schedule", "500ms,1s,2s",
-          "retry.in-process-attempts", "3",
           "management.port", "0",
           "commit.interval", "1s",
           "shutdown.timeout", "5s",

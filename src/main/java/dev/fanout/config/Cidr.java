@@ -6,7 +6,9 @@ import java.util.regex.Pattern;
 
 /** An IPv4 or IPv6 network in CIDR notation, such as {@code 127.0.0.0/8} or {@code fd00::/8}. */
 public record Cidr(byte[] network, int prefixLength) {
-  private static final Pattern LITERAL = Pattern.compile("[0-9a-fA-F.:]+");
+  // IPv4 dotted quads, or anything with a colon (IPv6): never a name, so never a DNS lookup.
+  private static final Pattern LITERAL =
+      Pattern.compile("\\d{1,3}(\\.\\d{1,3}){3}|[0-9a-fA-F:.]*:[0-9a-fA-F:.]*");
 
   public static Cidr parse(String text) {
     int slash = text.indexOf('/');

@@ -44,6 +44,9 @@ final class ConfigReader {
 
   int integer(String key, int min, int max) {
     String value = string(key);
+    if (value.isEmpty()) {
+      return min; // already reported as unset
+    }
     try {
       int parsed = Integer.parseInt(value);
       if (parsed < min || parsed > max) {
@@ -58,6 +61,9 @@ final class ConfigReader {
 
   double decimal(String key, double min, double max) {
     String value = string(key);
+    if (value.isEmpty()) {
+      return min; // already reported as unset
+    }
     try {
       double parsed = Double.parseDouble(value);
       if (!(parsed >= min && parsed <= max)) {
@@ -80,7 +86,8 @@ final class ConfigReader {
 
   /** A duration above zero. */
   Duration duration(String key) {
-    return parse(key, string(key), ConfigReader::positive);
+    String value = string(key);
+    return value.isEmpty() ? null : parse(key, value, ConfigReader::positive);
   }
 
   List<Duration> durations(String key) {

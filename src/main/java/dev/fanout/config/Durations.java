@@ -19,14 +19,21 @@ public final class Durations {
       throw new IllegalArgumentException(
           "'" + text + "' is not a duration (a whole number with ms, s, m, h or d)");
     }
-    long amount = Long.parseLong(m.group(1));
-    return switch (m.group(2)) {
-      case "ms" -> Duration.ofMillis(amount);
-      case "s" -> Duration.ofSeconds(amount);
-      case "m" -> Duration.ofMinutes(amount);
-      case "h" -> Duration.ofHours(amount);
-      default -> Duration.ofDays(amount);
-    };
+    try {
+      long amount = Long.parseLong(m.group(1));
+      Duration d =
+          switch (m.group(2)) {
+            case "ms" -> Duration.ofMillis(amount);
+            case "s" -> Duration.ofSeconds(amount);
+            case "m" -> Duration.ofMinutes(amount);
+            case "h" -> Duration.ofHours(amount);
+            default -> Duration.ofDays(amount);
+          };
+      d.toMillis(); // every duration here is used in milliseconds somewhere
+      return d;
+    } catch (ArithmeticException | NumberFormatException e) {
+      throw new IllegalArgumentException("'" + text + "' is too long a duration");
+    }
   }
 
   /** The shortest exact form, as used in retry tier topic names: 5s, 1m, 10h, 250ms. */

@@ -41,16 +41,12 @@ public record FanoutConfig(
       int maxBodyBytes,
       int maxResponseBytes,
       int maxInFlight,
-      int maxConnectionsPerEndpoint,
+      int maxInFlightPerEndpoint,
       List<String> allowedNetworks,
       String proxy) {}
 
   public record Retry(
-      List<Duration> schedule,
-      double jitter,
-      Duration maxRetryAfter,
-      Duration maxAge,
-      int inProcessAttempts) {}
+      List<Duration> schedule, double jitter, Duration maxRetryAfter, Duration maxAge) {}
 
   public record Breaker(
       int failureRateThreshold,
@@ -100,7 +96,7 @@ public record FanoutConfig(
             r.integer("delivery.max-body-bytes", 1, 64 * 1024 * 1024),
             r.integer("delivery.max-response-bytes", 0, 64 * 1024 * 1024),
             r.integer("delivery.max-in-flight", 1, 1_000_000),
-            r.integer("delivery.max-connections-per-endpoint", 1, 100_000),
+            r.integer("delivery.max-in-flight-per-endpoint", 1, 100_000),
             r.list("delivery.allowed-networks"),
             r.optionalString("delivery.proxy"));
     for (String cidr : delivery.allowedNetworks()) {
@@ -115,8 +111,10 @@ public record FanoutConfig(
             r.durations("retry.schedule"),
             r.decimal("retry.jitter", 0.0, 0.9),
             r.duration("retry.max-retry-after"),
-            r.duration("retry.max-age"),
-            r.integer("retry.in-process-attempts", 0, 100));
+            r.duration("retry.max-age"));
+    if (retry.schedule().isEmpty()) {
+      r.problem("retry.schedule: must hold at least one delay");
+    }
 
     Breaker breaker =
         new Breaker(

@@ -3,9 +3,6 @@ package dev.fanout.delivery;
 import dev.fanout.deadletter.DeadLetter;
 import dev.fanout.deadletter.DeadLetterWriter;
 import dev.fanout.subscription.Subscription;
-import dev.fanout.subscription.SubscriptionTable;
-import io.github.resilience4j.circuitbreaker.CircuitBreaker;
-import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -16,40 +13,40 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Takes a delivery task to its end: delivered, or durably dead-lettered.
+ * Takes a delivery task through one attempt to a durable end: delivered, handed to a retry tier, or
+ * dead-lettered.
  *
  * <pre>
- *   deliver(task) ─► breaker permits? ──no──► held: wait out the open circuit (no attempt used)
- *                         │yes                       until retry.max-age ─► dead-letter "expired"
- *                         ▼
- *                  sign + POST ─► OutcomeClassifier
- *                                   ├─ Delivered ───────────────► done
- *                                   ├─ Retry ── attempts left? ─► wait (schedule, jitter, Retry-After)
- *                                   │              └─ no ───────► dead-letter (last failure's reason)
- *                                   └─ DeadLetter (410, 413, blocked target) ─► dead-letter now
- *                                                   410 also disables the webhook
+ *   deliver(task) ─► EndpointGuards ─┬─ Held (circuit open, endpoint busy) ─► retry tier, no attempt used
+ *                                    ├─ Throttled (webhook rate limit) ─────► wait in process, try again
+ *                                    └─ Admitted ─► sign + POST ─► OutcomeClassifier
+ *        ├─ Delivered ───────────────────────────────────────────────────────► done
+ *        ├─ Retry ── schedule left and within retry.max-age? ─ yes ─► retry tier (due after delay)
+ *        │                                                  └ no ──► dead-letter (last reason / expired)
+ *        └─ DeadLetter (410, 413, blocked target) ──────────────────────────► dead-letter (410: disable)
  * </pre>
  *
- * The future of {@link #deliver} completes only at the end; a dead-letter write that fails is
- * retried with backoff, never counted as done, so a record's offset is not committed past work that
- * is not durable. Retries re-read the subscription, so a changed URL or secret applies and a
- * deleted or disabled webhook stops receiving. Thread-safe.
+ * The future of {@link #deliver} completes only when the task's end is durable: the broker has
+ * acknowledged the retry or dead-letter record. A write that fails is tried again with backoff and
+ * never counted as done, so a source offset is never committed past work that could be lost. Waits
+ * never happen here (apart from a webhook's own rate limit): they are retry tier records, so a dead
+ * endpoint costs memory for nothing but its in-flight requests. Thread-safe.
  */
 public final class DeliveryEngine {
   private static final Logger log = LoggerFactory.getLogger(DeliveryEngine.class);
-  private static final Duration MAX_DEAD_LETTER_BACKOFF = Duration.ofSeconds(30);
+  private static final Duration MAX_WRITE_BACKOFF = Duration.ofSeconds(30);
 
   private final WebhookSender sender;
   private final DeadLetterWriter deadLetters;
-  private final SubscriptionTable subscriptions;
+  private final RetryScheduler retries;
   private final Consumer<Subscription> disableWebhook;
   private final RetryPolicy retryPolicy;
-  private final int inProcessAttempts;
-  private final CircuitBreakerRegistry breakers;
+  private final EndpointGuards guards;
   private final DeliveryListener listener;
   private final Clock clock;
   private final ScheduledExecutorService executor;
@@ -58,87 +55,87 @@ public final class DeliveryEngine {
   public DeliveryEngine(
       WebhookSender sender,
       DeadLetterWriter deadLetters,
-      SubscriptionTable subscriptions,
+      RetryScheduler retries,
       Consumer<Subscription> disableWebhook,
       RetryPolicy retryPolicy,
-      int inProcessAttempts,
-      CircuitBreakerRegistry breakers,
+      EndpointGuards guards,
       DeliveryListener listener,
       Clock clock,
       ScheduledExecutorService executor) {
     this.sender = sender;
     this.deadLetters = deadLetters;
-    this.subscriptions = subscriptions;
+    this.retries = retries;
     this.disableWebhook = disableWebhook;
     this.retryPolicy = retryPolicy;
-    this.inProcessAttempts = inProcessAttempts;
-    this.breakers = breakers;
+    this.guards = guards;
     this.listener = listener;
     this.clock = clock;
     this.executor = executor;
   }
 
-  /** Tasks started and not yet at their end, retries waiting included. */
+  /** Tasks started and not yet at a durable end. */
   public int inFlight() {
     return inFlight.get();
   }
 
-  /** Delivers one task; the future completes when the task is delivered or dead-lettered. */
+  /** Makes one attempt of the task (unless held) and takes it to a durable end. */
   public CompletableFuture<Void> deliver(DeliveryTask task) {
-    CompletableFuture<Void> done = track(new CompletableFuture<>());
+    CompletableFuture<Void> done = track();
     attempt(task, done);
     return done;
   }
 
-  /** Dead-letters an event that never became a task (invalid, too large). */
+  /** Dead-letters what never became a task (an invalid event, an unreadable retry record). */
   public CompletableFuture<Void> deadLetter(DeadLetter deadLetter) {
-    CompletableFuture<Void> done = track(new CompletableFuture<>());
-    writeDeadLetter(deadLetter, done, 0);
+    CompletableFuture<Void> done = track();
+    writeDeadLetter(deadLetter, done);
     return done;
   }
 
-  private CompletableFuture<Void> track(CompletableFuture<Void> done) {
+  private CompletableFuture<Void> track() {
+    CompletableFuture<Void> done = new CompletableFuture<>();
     inFlight.incrementAndGet();
     done.whenComplete((v, e) -> inFlight.decrementAndGet());
     return done;
   }
 
-  private void attempt(DeliveryTask queued, CompletableFuture<Void> done) {
-    DeliveryTask task = refreshed(queued);
-    if (task == null) {
-      listener.cancelled(queued);
-      done.complete(null);
+  private void attempt(DeliveryTask task, CompletableFuture<Void> done) {
+    EndpointGuards.Decision decision = guards.admit(task);
+    if (decision instanceof EndpointGuards.Held held) {
+      hold(task, held, done);
       return;
     }
-    CircuitBreaker breaker = breakers.circuitBreaker(Endpoints.key(task.subscription().url()));
-    if (!breaker.tryAcquirePermission()) {
-      hold(task, breaker, done);
+    if (decision instanceof EndpointGuards.Throttled throttled) {
+      later(() -> attempt(task, done), throttled.delay());
       return;
     }
+    EndpointGuards.Admitted admitted = (EndpointGuards.Admitted) decision;
     Instant startedAt = clock.instant();
     DeliveryTask attempted = task.afterAttempt(startedAt);
     long startNanos = System.nanoTime();
+    WebhookRequest request;
+    try {
+      request = WebhookRequests.build(attempted, startedAt);
+    } catch (RuntimeException e) {
+      guards.release(admitted, new Outcome.Delivered(0), Duration.ZERO);
+      throw e;
+    }
     sender
-        .send(WebhookRequests.build(attempted, startedAt))
+        .send(request)
         .thenAcceptAsync(
             result -> {
               Duration elapsed = Duration.ofNanos(System.nanoTime() - startNanos);
               Outcome outcome = OutcomeClassifier.classify(result);
-              if (outcome.endpointFailure()) {
-                breaker.onError(
-                    elapsed.toNanos(), TimeUnit.NANOSECONDS, new EndpointFailure(outcome));
-              } else {
-                breaker.onSuccess(elapsed.toNanos(), TimeUnit.NANOSECONDS);
-              }
+              guards.release(admitted, outcome, elapsed);
               listener.attemptFinished(attempted, outcome, elapsed);
               settle(attempted, outcome, done);
             },
             executor)
         .exceptionally(
             e -> {
-              // Only a bug gets here (the sender never fails its future): keep the task alive.
-              log.error("delivery {} failed unexpectedly; retrying", attempted.deliveryId(), e);
-              later(() -> attempt(queued, done), Duration.ofSeconds(1), done);
+              // Only a bug or a shutdown gets here (the sender never fails its future). During a
+              // shutdown the task stays unfinished and its offset uncommitted: it is sent again.
+              log.error("delivery {} failed unexpectedly", attempted.deliveryId(), e);
               return null;
             });
   }
@@ -151,96 +148,95 @@ public final class DeliveryEngine {
       if (d.disableWebhook()) {
         disableWebhook.accept(task.subscription());
       }
-      writeDeadLetter(deadLetterOf(task, d.reason(), d.status(), d.message()), done, 0);
+      writeDeadLetter(deadLetterOf(task, d.reason(), d.status(), d.message()), done);
     } else {
       retryOrGiveUp(task, (Outcome.Retry) outcome, done);
     }
   }
 
   private void retryOrGiveUp(DeliveryTask task, Outcome.Retry retry, CompletableFuture<Void> done) {
-    Optional<Duration> delay =
-        task.attempts() > inProcessAttempts
-            ? Optional.empty()
-            : retryPolicy.nextDelay(task.attempts(), retry.retryAfter());
+    Optional<Duration> delay = retryPolicy.nextDelay(task.attempts(), retry.retryAfter());
     if (delay.isEmpty()) {
-      writeDeadLetter(deadLetterOf(task, retry.reason(), retry.status(), retry.message()), done, 0);
+      writeDeadLetter(deadLetterOf(task, retry.reason(), retry.status(), retry.message()), done);
       return;
     }
-    if (retryPolicy.expired(task.firstAttemptAt(), clock.instant().plus(delay.get()))) {
-      writeDeadLetter(deadLetterOf(task, "expired", retry.status(), retry.message()), done, 0);
+    Instant dueAt = clock.instant().plus(delay.get());
+    if (retryPolicy.expired(task.firstAttemptAt(), dueAt)) {
+      writeDeadLetter(deadLetterOf(task, "expired", retry.status(), retry.message()), done);
       return;
     }
-    listener.retryScheduled(task, retry, retryPolicy.tierName(task.attempts()), delay.get());
-    later(() -> attempt(task, done), delay.get(), done);
+    handOver(task, dueAt, done, tier -> listener.retryScheduled(task, retry, tier, delay.get()));
   }
 
-  /** An open circuit holds the task until the breaker lets a probe through; no attempt is used. */
-  private void hold(DeliveryTask task, CircuitBreaker breaker, CompletableFuture<Void> done) {
-    Duration wait = breakerWait(breaker);
-    Instant firstSeen =
-        task.firstAttemptAt() == null ? task.origin().timestamp() : task.firstAttemptAt();
-    if (retryPolicy.expired(firstSeen, clock.instant().plus(wait))) {
+  /** Held work goes to a retry tier as it is: no attempt is used up. */
+  private void hold(DeliveryTask task, EndpointGuards.Held held, CompletableFuture<Void> done) {
+    Instant dueAt = clock.instant().plus(held.delay());
+    Instant since =
+        task.firstAttemptAt() != null ? task.firstAttemptAt() : task.origin().timestamp();
+    if (retryPolicy.expired(since, dueAt)) {
       writeDeadLetter(
           deadLetterOf(
-              task, "expired", 0, "circuit open for " + Endpoints.key(task.subscription().url())),
-          done,
-          0);
+              task,
+              "expired",
+              0,
+              held.reason() + " for " + Endpoints.key(task.subscription().url())),
+          done);
       return;
     }
-    listener.held(task, wait);
-    later(() -> attempt(task, done), wait, done);
+    handOver(task, dueAt, done, tier -> listener.held(task, held.reason(), held.delay()));
   }
 
-  private static Duration breakerWait(CircuitBreaker breaker) {
-    Duration configured =
-        Duration.ofMillis(
-            breaker.getCircuitBreakerConfig().getWaitIntervalFunctionInOpenState().apply(1));
-    // Half-open with all probe permits taken: check back soon rather than a full open interval.
-    return breaker.getState() == CircuitBreaker.State.HALF_OPEN
-        ? Duration.ofMillis(Math.min(1000, configured.toMillis()))
-        : configured;
+  private void handOver(
+      DeliveryTask task, Instant dueAt, CompletableFuture<Void> done, Consumer<String> onTier) {
+    durably(
+        () -> retries.schedule(task, dueAt),
+        tier -> {
+          onTier.accept(tier);
+          done.complete(null);
+        },
+        error -> log.warn("retry hand-over of {} failed: {}", task.deliveryId(), error.toString()),
+        0);
   }
 
-  /**
-   * The task with the current version of its subscription, or null when the webhook was deleted or
-   * disabled in the meantime.
-   */
-  private DeliveryTask refreshed(DeliveryTask task) {
-    if (task.attempts() == 0) {
-      return task;
-    }
-    return subscriptions
-        .get(task.subscription().id())
-        .filter(Subscription::enabled)
-        .map(task::withSubscription)
-        .orElse(null);
+  private void writeDeadLetter(DeadLetter deadLetter, CompletableFuture<Void> done) {
+    durably(
+        () -> deadLetters.write(deadLetter),
+        ok -> {
+          listener.deadLettered(deadLetter);
+          done.complete(null);
+        },
+        error -> listener.deadLetterWriteFailed(deadLetter, error),
+        0);
   }
 
-  private void writeDeadLetter(DeadLetter deadLetter, CompletableFuture<Void> done, int failures) {
-    deadLetters
-        .write(deadLetter)
+  /** Runs a write until the broker acknowledges it, backing off up to 30 s between tries. */
+  private <T> void durably(
+      Supplier<CompletableFuture<T>> write,
+      Consumer<T> onSuccess,
+      Consumer<Throwable> onFailure,
+      int failures) {
+    write
+        .get()
         .whenComplete(
-            (ok, error) -> {
+            (result, error) -> {
               if (error == null) {
-                listener.deadLettered(deadLetter);
-                done.complete(null);
+                onSuccess.accept(result);
                 return;
               }
-              Duration backoff =
-                  Duration.ofMillis(
-                      Math.min(MAX_DEAD_LETTER_BACKOFF.toMillis(), 500L << Math.min(failures, 10)));
-              listener.deadLetterWriteFailed(deadLetter, error, backoff);
-              later(() -> writeDeadLetter(deadLetter, done, failures + 1), backoff, done);
+              onFailure.accept(error);
+              long backoff = Math.min(MAX_WRITE_BACKOFF.toMillis(), 500L << Math.min(failures, 10));
+              later(
+                  () -> durably(write, onSuccess, onFailure, failures + 1),
+                  Duration.ofMillis(backoff));
             });
   }
 
-  private void later(Runnable action, Duration delay, CompletableFuture<Void> done) {
+  private void later(Runnable action, Duration delay) {
     try {
       executor.schedule(action, delay.toMillis(), TimeUnit.MILLISECONDS);
     } catch (RejectedExecutionException shuttingDown) {
-      // The worker is stopping: the task stays unfinished, so its offset is not committed and the
+      // The worker is stopping: the task stays unfinished, its offset is not committed, and the
       // next owner of the partition delivers it again.
-      log.debug("not rescheduling {} during shutdown", done);
     }
   }
 
@@ -259,14 +255,5 @@ public final class DeliveryEngine {
         task.attempts(),
         task.firstAttemptAt(),
         task.lastAttemptAt());
-  }
-
-  /** What the breaker records for an unhealthy answer; its message names only the reason. */
-  static final class EndpointFailure extends RuntimeException {
-    private static final long serialVersionUID = 1L;
-
-    EndpointFailure(Outcome outcome) {
-      super(outcome instanceof Outcome.Retry r ? r.reason() : "failure", null, false, false);
-    }
   }
 }

@@ -19,14 +19,14 @@ public interface DeliveryListener {
   default void retryScheduled(
       DeliveryTask task, Outcome.Retry outcome, String tier, Duration delay) {}
 
-  /** The endpoint's circuit is open: the task waits without using up an attempt. */
-  default void held(DeliveryTask task, Duration wait) {}
+  /**
+   * The task was handed to a retry tier without using up an attempt, because its endpoint's circuit
+   * is open ({@code circuit_open}) or it has the most requests in flight ({@code endpoint_busy}).
+   */
+  default void held(DeliveryTask task, String reason, Duration wait) {}
 
   default void deadLettered(DeadLetter deadLetter) {}
 
-  /** The webhook was deleted or disabled while its task waited for a retry; nothing was sent. */
-  default void cancelled(DeliveryTask task) {}
-
-  /** A dead-letter write failed; it is retried after {@code backoff}. */
-  default void deadLetterWriteFailed(DeadLetter deadLetter, Throwable error, Duration backoff) {}
+  /** A dead-letter write failed; it is tried again with backoff. */
+  default void deadLetterWriteFailed(DeadLetter deadLetter, Throwable error) {}
 }

@@ -60,12 +60,13 @@ public final class KafkaClients {
     return props;
   }
 
-  /** A consumer of raw bytes in the worker group: manual commits only. */
-  public KafkaConsumer<byte[], byte[]> groupConsumer(String clientId, Map<String, Object> extra) {
+  /** A consumer of raw bytes in a consumer group: manual commits only. */
+  public KafkaConsumer<byte[], byte[]> groupConsumer(
+      String groupId, String clientId, Map<String, Object> extra) {
     Map<String, Object> props = settings("consumer", clientId);
     props.putIfAbsent(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
     props.putAll(extra);
-    props.put(ConsumerConfig.GROUP_ID_CONFIG, kafka.groupId());
+    props.put(ConsumerConfig.GROUP_ID_CONFIG, groupId);
     props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
     return new KafkaConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer());
   }

@@ -27,7 +27,8 @@ import java.util.function.Supplier;
  *   fanout.end.to.end.latency               fanout_end_to_end_latency_seconds (occurred_at or record time → delivered)
  *   fanout.dead.letters{reason}             fanout_dead_letters_total
  *   fanout.retries.scheduled{tier}          fanout_retries_scheduled_total
- *   fanout.held{}                           fanout_held_total           tasks held by an open circuit
+ *   fanout.held{reason}                     fanout_held_total           circuit_open | endpoint_busy (no attempt used)
+ *   fanout.partitions.revoked               fanout_partitions_revoked_total
  *   fanout.events{result}                   fanout_events_total         matched | unmatched | invalid_event | payload_too_large
  *   fanout.inflight.deliveries              fanout_inflight_deliveries
  *   fanout.subscriptions                    fanout_subscriptions
@@ -48,7 +49,7 @@ public final class FanoutMetrics
   private final Timer attemptDuration;
   private final Timer endToEnd;
   private final Counter configRejected;
-  private final Counter held;
+  private final Counter revoked;
   private final Counter deadLetterWriteFailures;
 
   public FanoutMetrics(MeterRegistry registry, Clock clock) {
@@ -70,9 +71,9 @@ public final class FanoutMetrics
         Counter.builder("fanout.config.records.rejected")
             .description("Config topic records skipped because they failed validation")
             .register(registry);
-    this.held =
-        Counter.builder("fanout.held")
-            .description("Tasks held because their endpoint's circuit was open")
+    this.revoked =
+        Counter.builder("fanout.partitions.revoked")
+            .description("Partitions taken from this member by rebalances")
             .register(registry);
     this.deadLetterWriteFailures =
         Counter.builder("fanout.dead.letter.write.failures")
@@ -115,8 +116,8 @@ public final class FanoutMetrics
   }
 
   @Override
-  public void held(DeliveryTask task, Duration wait) {
-    held.increment();
+  public void held(DeliveryTask task, String reason, Duration wait) {
+    registry.counter("fanout.held", "reason", reason).increment();
   }
 
   @Override
@@ -128,12 +129,17 @@ public final class FanoutMetrics
   }
 
   @Override
-  public void cancelled(DeliveryTask task) {
-    deliveries("cancelled", task.event().type());
+  public void cancelled(String eventType) {
+    deliveries("cancelled", eventType);
   }
 
   @Override
-  public void deadLetterWriteFailed(DeadLetter deadLetter, Throwable error, Duration backoff) {
+  public void partitionsRevoked(int count) {
+    revoked.increment(count);
+  }
+
+  @Override
+  public void deadLetterWriteFailed(DeadLetter deadLetter, Throwable error) {
     deadLetterWriteFailures.increment();
   }
 

@@ -1,9 +1,9 @@
 package dev.fanout.offsets;
 
-import java.util.ArrayDeque;
-import java.util.HashSet;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.OptionalLong;
-import java.util.Set;
 
 /**
  * The offsets of one partition that are consumed but maybe not finished, and the position that is
@@ -16,34 +16,46 @@ import java.util.Set;
  *
  * <p>Offsets are tracked as registered, not as a numeric range, because a partition's offsets have
  * gaps (compacted topics, transaction markers): the position after a finished record is its offset
- * + 1 whatever the next registered offset is. Memory is one entry per unfinished or out-of-order
- * finished record, which the dispatcher bounds. Thread-safe: completions arrive from delivery
- * threads while the poll thread registers and reads.
+ * + 1 whatever the next registered offset is. Memory is one entry per registered record not yet
+ * passed by the commit position, which the dispatcher bounds. Thread-safe: completions arrive from
+ * delivery threads while the poll thread registers and reads.
  */
 public final class PartitionOffsets {
-  private final ArrayDeque<Long> registered = new ArrayDeque<>();
-  private final Set<Long> finishedAhead = new HashSet<>();
+  // Registered offsets in increasing order, each mapped to whether it has finished.
+  private final LinkedHashMap<Long, Boolean> registered = new LinkedHashMap<>();
+  private long lastRegistered = -1;
+  private int unfinished;
   private long committable = -1;
   private long committed = -1;
 
   /** Records a consumed offset; offsets must be registered in increasing order. */
   public synchronized void register(long offset) {
-    Long last = registered.peekLast();
-    if ((last != null && offset <= last) || offset < committable) {
+    if (offset <= lastRegistered) {
       throw new IllegalArgumentException("offset " + offset + " registered out of order");
     }
-    registered.addLast(offset);
+    lastRegistered = offset;
+    registered.put(offset, Boolean.FALSE);
+    unfinished++;
   }
 
-  /** Marks a registered offset finished. Unknown offsets (already passed) are ignored. */
+  /**
+   * Marks a registered offset finished. Offsets never registered, or finished twice, are ignored.
+   */
   public synchronized void finish(long offset) {
-    Long head = registered.peekFirst();
-    if (head == null || offset < head) {
+    Boolean finished = registered.get(offset);
+    if (finished == null || finished) {
       return;
     }
-    finishedAhead.add(offset);
-    while (!registered.isEmpty() && finishedAhead.remove(registered.peekFirst())) {
-      committable = registered.pollFirst() + 1;
+    registered.put(offset, Boolean.TRUE);
+    unfinished--;
+    Iterator<Map.Entry<Long, Boolean>> head = registered.entrySet().iterator();
+    while (head.hasNext()) {
+      Map.Entry<Long, Boolean> entry = head.next();
+      if (!entry.getValue()) {
+        break;
+      }
+      committable = entry.getKey() + 1;
+      head.remove();
     }
   }
 
@@ -58,6 +70,6 @@ public final class PartitionOffsets {
 
   /** Registered offsets not finished yet. */
   public synchronized int unfinished() {
-    return registered.size() - finishedAhead.size();
+    return unfinished;
   }
 }

@@ -53,25 +53,31 @@ public final class SecretCipher {
     if (spec == null || spec.isBlank()) {
       return none();
     }
+    // Entries are named by position only: a mistyped entry (key and id swapped, say) must not
+    // put key material into an error message.
     Map<String, SecretKey> keys = new LinkedHashMap<>();
     List<String> problems = new ArrayList<>();
-    for (String entry : spec.split(",")) {
-      String trimmed = entry.trim();
+    String[] entries = spec.split(",");
+    for (int i = 0; i < entries.length; i++) {
+      String trimmed = entries[i].trim();
+      String entry = "entry " + (i + 1);
       int colon = trimmed.indexOf(':');
       if (colon <= 0) {
-        problems.add("an entry is not <key id>:<base64 key>");
+        problems.add(entry + " is not <key id>:<base64 key>");
         continue;
       }
       String id = trimmed.substring(0, colon);
       try {
         byte[] key = Base64.getDecoder().decode(trimmed.substring(colon + 1));
         if (key.length != 32) {
-          problems.add("key " + id + " is " + key.length + " bytes, not 32");
+          problems.add(entry + " has a key of " + key.length + " bytes, not 32");
           continue;
         }
-        keys.put(id, new SecretKeySpec(key, "AES"));
+        if (keys.putIfAbsent(id, new SecretKeySpec(key, "AES")) != null) {
+          problems.add(entry + " repeats a key id");
+        }
       } catch (IllegalArgumentException e) {
-        problems.add("key " + id + " is not base64");
+        problems.add(entry + " has a key that is not base64");
       }
     }
     if (!problems.isEmpty()) {

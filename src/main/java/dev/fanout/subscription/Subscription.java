@@ -11,6 +11,7 @@ import java.util.List;
  *
  * @param secret null when the subscriber gave none (requests are then unsigned)
  * @param previousSecret still accepted until {@code previousSecretExpiresAt}; null when none
+ * @param rateLimitPerSecond requests per second this webhook accepts at most; null for no limit
  * @param source the record value as read, kept so a write-back (such as disabling) preserves fields
  *     this version does not know
  */
@@ -24,6 +25,7 @@ public record Subscription(
     SigningSecret previousSecret,
     Instant previousSecretExpiresAt,
     String description,
+    Integer rateLimitPerSecond,
     byte[] source) {
 
   public boolean matches(String eventType) {

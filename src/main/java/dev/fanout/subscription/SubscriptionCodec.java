@@ -66,6 +66,7 @@ public final class SubscriptionCodec {
     SigningSecret previous = secret(root.get("previous_secret"), "previous_secret", id);
     Instant previousExpires = instant(root.get("previous_secret_expires_at"));
     JsonNode description = root.get("description");
+    Integer rateLimit = rateLimit(root.get("rate_limit_per_second"));
     return new Subscription(
         id,
         spaceId,
@@ -76,6 +77,7 @@ public final class SubscriptionCodec {
         previous,
         previousExpires,
         description == null || description.isNull() ? "" : description.asText(),
+        rateLimit,
         value);
   }
 
@@ -125,6 +127,9 @@ public final class SubscriptionCodec {
     s.events().forEach(e -> events.add(e.text()));
     node.put("enabled", s.enabled());
     node.put("signed", s.secret() != null);
+    if (s.rateLimitPerSecond() != null) {
+      node.put("rate_limit_per_second", s.rateLimitPerSecond());
+    }
     node.put("description", s.description());
     return node;
   }
@@ -206,6 +211,17 @@ public final class SubscriptionCodec {
     } catch (URISyntaxException e) {
       throw new InvalidSubscriptionException("url is not a valid URL");
     }
+  }
+
+  private static Integer rateLimit(JsonNode node) throws InvalidSubscriptionException {
+    if (node == null || node.isNull()) {
+      return null;
+    }
+    if (!node.canConvertToInt() || !node.isIntegralNumber() || node.intValue() < 1) {
+      throw new InvalidSubscriptionException(
+          "rate_limit_per_second must be a whole number above 0");
+    }
+    return node.intValue();
   }
 
   private static Instant instant(JsonNode node) throws InvalidSubscriptionException {

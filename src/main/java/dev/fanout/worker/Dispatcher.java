@@ -1,20 +1,16 @@
 package dev.fanout.worker;
 
-import dev.fanout.deadletter.DeadLetter;
 import dev.fanout.delivery.DeliveryEngine;
 import dev.fanout.delivery.DeliveryTask;
-import dev.fanout.event.Event;
-import dev.fanout.event.EventParser;
-import dev.fanout.event.Origin;
 import dev.fanout.offsets.OffsetLedger;
 import dev.fanout.offsets.PartitionOffsets;
-import dev.fanout.subscription.Subscription;
-import dev.fanout.subscription.SubscriptionTable;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -33,30 +29,34 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The consumer loop of the worker group: turns event records into delivery tasks and commits what
- * is finished. It owns the {@link KafkaConsumer}; everything here runs on its one thread except
- * completions, which only touch {@link PartitionOffsets}.
+ * One consumer loop: turns records into work for the {@link DeliveryEngine} and commits what is
+ * finished. The worker runs two, one on the event topics and one on the retry tiers, differing only
+ * in their {@link RecordRouter}. It owns its {@link KafkaConsumer}; everything here runs on its one
+ * thread except completions, which only touch {@link PartitionOffsets}.
  *
  * <pre>
- *   poll ─► pending (at most one poll's worth) ─► parse ─┬─ invalid / too large ─► dead-letter
- *                                                        ├─ no webhook matches ──► finished
- *                                                        └─ a task per webhook ──► DeliveryEngine
- *   every task of a record finished ─► PartitionOffsets.finish(offset) ─► commit the finished prefix
+ *   poll ─► queue per partition ─► router ─┬─ Deliver ───► DeliveryEngine (one task per webhook)
+ *                 ▲                        ├─ DeadLetter ► DeliveryEngine.deadLetter
+ *                 │                        ├─ Skip ──────► finished
+ *                 └── head waits ──────────┴─ NotBefore ─► partition waits until due
+ *   every task of a record at a durable end ─► PartitionOffsets.finish ─► commit the finished prefix
  * </pre>
  *
- * <p>Bounded: tasks are started only while the engine has fewer than {@code maxInFlight}; beyond
- * that the records wait in {@code pending} and every partition is paused, while polling goes on so
- * the group keeps this member. Commits: periodically (async), synchronously on revocation, and at
- * shutdown; only the unbroken run of finished offsets of each partition is ever committed.
+ * <p>Bounded: work starts only while the engine has fewer than {@code maxInFlight} tasks. A
+ * partition with queued records is paused, so it fetches nothing more until its queue is empty;
+ * polling goes on, so the group keeps this member however long deliveries take. Partitions wait
+ * independently: one waiting for a due time or for room holds up no other. Commits happen
+ * periodically (async), synchronously on revocation, and at shutdown; only the unbroken run of
+ * finished offsets of a partition is ever committed.
  */
 public final class Dispatcher implements Runnable {
   private static final Logger log = LoggerFactory.getLogger(Dispatcher.class);
-  private static final Duration POLL_TIMEOUT = Duration.ofMillis(100);
+  private static final Duration POLL_TIMEOUT = Duration.ofMillis(50);
 
+  private final String name;
   private final KafkaConsumer<byte[], byte[]> consumer;
   private final List<String> topics;
-  private final EventParser parser;
-  private final SubscriptionTable subscriptions;
+  private final RecordRouter router;
   private final DeliveryEngine engine;
   private final DispatchListener listener;
   private final int maxInFlight;
@@ -65,29 +65,31 @@ public final class Dispatcher implements Runnable {
   private final Clock clock;
 
   private final OffsetLedger ledger = new OffsetLedger();
-  private final ArrayDeque<ConsumerRecord<byte[], byte[]>> pending = new ArrayDeque<>();
-  private final Set<TopicPartition> assigned = new HashSet<>();
+  private final Map<TopicPartition, ArrayDeque<ConsumerRecord<byte[], byte[]>>> queues =
+      new HashMap<>();
+  private final Map<TopicPartition, Instant> notBefore = new HashMap<>();
+  private final Set<TopicPartition> paused = new HashSet<>();
   private final CountDownLatch stopped = new CountDownLatch(1);
   private volatile boolean running = true;
-  private volatile boolean hasAssignment;
-  private boolean paused;
+  private volatile int assignedCount;
+  private int rotation;
   private Instant lastCommit;
 
   public Dispatcher(
+      String name,
       KafkaConsumer<byte[], byte[]> consumer,
       List<String> topics,
-      EventParser parser,
-      SubscriptionTable subscriptions,
+      RecordRouter router,
       DeliveryEngine engine,
       DispatchListener listener,
       int maxInFlight,
       Duration commitInterval,
       Duration shutdownTimeout,
       Clock clock) {
+    this.name = name;
     this.consumer = consumer;
     this.topics = topics;
-    this.parser = parser;
-    this.subscriptions = subscriptions;
+    this.router = router;
     this.engine = engine;
     this.listener = listener;
     this.maxInFlight = maxInFlight;
@@ -98,7 +100,7 @@ public final class Dispatcher implements Runnable {
 
   /** Whether this member currently owns at least one partition. */
   public boolean hasAssignment() {
-    return hasAssignment;
+    return assignedCount > 0;
   }
 
   @Override
@@ -107,20 +109,19 @@ public final class Dispatcher implements Runnable {
     try {
       consumer.subscribe(topics, new Rebalance());
       while (running) {
-        ConsumerRecords<byte[], byte[]> records = poll();
-        records.forEach(pending::addLast);
-        dispatchPending();
-        pauseWhileFull();
+        enqueue(poll());
+        dispatchQueued();
+        pauseQueuedPartitions();
         commitIfDue();
       }
       drain();
     } catch (RuntimeException e) {
-      log.error("dispatcher stopped by an unexpected error", e);
+      log.error("{} dispatcher stopped by an unexpected error", name, e);
     } finally {
       try {
         consumer.close(Duration.ofSeconds(5));
       } catch (RuntimeException e) {
-        log.warn("closing the consumer failed: {}", e.toString());
+        log.warn("closing the {} consumer failed: {}", name, e.toString());
       }
       stopped.countDown();
     }
@@ -144,66 +145,86 @@ public final class Dispatcher implements Runnable {
     }
   }
 
-  private void dispatchPending() {
-    while (!pending.isEmpty() && engine.inFlight() < maxInFlight) {
-      dispatch(pending.pollFirst());
+  private void enqueue(ConsumerRecords<byte[], byte[]> records) {
+    for (TopicPartition tp : records.partitions()) {
+      ArrayDeque<ConsumerRecord<byte[], byte[]>> queue = queues.get(tp);
+      if (queue != null) {
+        queue.addAll(records.records(tp));
+      }
     }
   }
 
-  private void dispatch(ConsumerRecord<byte[], byte[]> record) {
-    TopicPartition tp = new TopicPartition(record.topic(), record.partition());
+  /** Starts work from the queues, a different partition first each time, while there is room. */
+  private void dispatchQueued() {
+    List<TopicPartition> partitions = new ArrayList<>(queues.keySet());
+    if (partitions.isEmpty()) {
+      return;
+    }
+    Instant now = clock.instant();
+    rotation = (rotation + 1) % partitions.size();
+    for (int i = 0; i < partitions.size(); i++) {
+      TopicPartition tp = partitions.get((rotation + i) % partitions.size());
+      Instant due = notBefore.get(tp);
+      if (due != null && now.isBefore(due)) {
+        continue;
+      }
+      notBefore.remove(tp);
+      ArrayDeque<ConsumerRecord<byte[], byte[]>> queue = queues.get(tp);
+      while (!queue.isEmpty()) {
+        if (engine.inFlight() >= maxInFlight) {
+          return;
+        }
+        ConsumerRecord<byte[], byte[]> record = queue.peekFirst();
+        Route route = router.route(record);
+        if (route instanceof Route.NotBefore wait) {
+          notBefore.put(tp, wait.dueAt());
+          break;
+        }
+        queue.pollFirst();
+        start(tp, record.offset(), route);
+      }
+    }
+  }
+
+  private void start(TopicPartition tp, long offset, Route route) {
     PartitionOffsets offsets = ledger.of(tp);
-    if (offsets == null) {
-      return; // revoked since it was polled: the new owner consumes it
-    }
-    long offset = record.offset();
     offsets.register(offset);
-    Origin origin =
-        new Origin(
-            record.topic(),
-            record.partition(),
-            offset,
-            record.key(),
-            Instant.ofEpochMilli(record.timestamp()));
-    EventParser.Result result = parser.parse(record.value());
-    if (result instanceof EventParser.Rejected rejected) {
-      listener.rejected(rejected.reason());
-      engine
-          .deadLetter(
-              DeadLetter.unusableEvent(
-                  origin, record.value(), rejected.reason(), rejected.message()))
-          .thenRun(() -> offsets.finish(offset));
-      return;
-    }
-    Event event = ((EventParser.Parsed) result).event();
-    List<Subscription> matched = subscriptions.matching(event.spaceId(), event.type());
-    listener.matched(event.type(), matched.size());
-    if (matched.isEmpty()) {
+    if (route instanceof Route.Deliver deliver) {
+      AtomicInteger remaining = new AtomicInteger(deliver.tasks().size());
+      for (DeliveryTask task : deliver.tasks()) {
+        engine
+            .deliver(task)
+            .thenRun(
+                () -> {
+                  if (remaining.decrementAndGet() == 0) {
+                    offsets.finish(offset);
+                  }
+                });
+      }
+    } else if (route instanceof Route.DeadLetter deadLetter) {
+      engine.deadLetter(deadLetter.deadLetter()).thenRun(() -> offsets.finish(offset));
+    } else {
       offsets.finish(offset);
-      return;
-    }
-    AtomicInteger remaining = new AtomicInteger(matched.size());
-    for (Subscription subscription : matched) {
-      engine
-          .deliver(DeliveryTask.first(event, subscription, origin))
-          .thenRun(
-              () -> {
-                if (remaining.decrementAndGet() == 0) {
-                  offsets.finish(offset);
-                }
-              });
     }
   }
 
-  /** Pauses every owned partition while records wait for room, resumes when they are gone. */
-  private void pauseWhileFull() {
-    boolean full = !pending.isEmpty();
-    if (full && !paused) {
-      consumer.pause(assigned);
-      paused = true;
-    } else if (!full && paused) {
-      consumer.resume(assigned);
-      paused = false;
+  /** A partition with queued records fetches nothing more until they are started. */
+  private void pauseQueuedPartitions() {
+    List<TopicPartition> pause = new ArrayList<>();
+    List<TopicPartition> resume = new ArrayList<>();
+    queues.forEach(
+        (tp, queue) -> {
+          if (!queue.isEmpty() && paused.add(tp)) {
+            pause.add(tp);
+          } else if (queue.isEmpty() && paused.remove(tp)) {
+            resume.add(tp);
+          }
+        });
+    if (!pause.isEmpty()) {
+      consumer.pause(pause);
+    }
+    if (!resume.isEmpty()) {
+      consumer.resume(resume);
     }
   }
 
@@ -223,7 +244,10 @@ public final class Dispatcher implements Runnable {
           if (error == null) {
             ledger.committed(committed);
           } else {
-            log.warn("offset commit failed, retried at the next interval: {}", error.toString());
+            log.warn(
+                "{} offset commit failed, retried at the next interval: {}",
+                name,
+                error.toString());
           }
         });
   }
@@ -237,26 +261,27 @@ public final class Dispatcher implements Runnable {
       consumer.commitSync(offsets);
       ledger.committed(offsets);
     } catch (RuntimeException e) {
-      log.warn("synchronous offset commit failed: {}", e.toString());
+      log.warn("{} synchronous offset commit failed: {}", name, e.toString());
     }
   }
 
   /**
    * Stops taking new work, lets in-flight deliveries finish for up to the shutdown timeout while
    * polling (paused) to stay in the group, then commits what finished. Unfinished records are not
-   * committed: the next owner delivers them again.
+   * committed: the next owner of the partition delivers them again.
    */
   private void drain() {
-    pending.clear();
-    consumer.pause(assigned);
+    queues.values().forEach(ArrayDeque::clear);
+    consumer.pause(consumer.assignment());
     Instant deadline = clock.instant().plus(shutdownTimeout);
-    while (engine.inFlight() > 0 && clock.instant().isBefore(deadline)) {
+    while (ledger.unfinished() > 0 && clock.instant().isBefore(deadline)) {
       poll();
     }
-    if (engine.inFlight() > 0) {
+    if (ledger.unfinished() > 0) {
       log.warn(
-          "shutdown timeout reached with {} deliveries in flight; they will be delivered again",
-          engine.inFlight());
+          "{}: shutdown timeout reached with {} records unfinished; they will be delivered again",
+          name,
+          ledger.unfinished());
     }
     commitSync(null);
   }
@@ -266,30 +291,40 @@ public final class Dispatcher implements Runnable {
     public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
       commitSync(partitions);
       forget(partitions);
+      if (!partitions.isEmpty()) {
+        listener.partitionsRevoked(partitions.size());
+      }
     }
 
     @Override
     public void onPartitionsLost(Collection<TopicPartition> partitions) {
       forget(partitions);
+      listener.partitionsRevoked(partitions.size());
     }
 
     @Override
     public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
       ledger.assigned(partitions);
-      assigned.addAll(partitions);
-      hasAssignment = !assigned.isEmpty();
-      if (paused) {
-        consumer.pause(partitions);
+      for (TopicPartition tp : partitions) {
+        queues.put(tp, new ArrayDeque<>());
       }
-      log.info("assigned {}", partitions);
+      assignedCount = queues.size();
+      if (!partitions.isEmpty()) {
+        log.info("{} assigned {}", name, partitions);
+      }
     }
 
     private void forget(Collection<TopicPartition> partitions) {
       ledger.revoked(partitions);
-      assigned.removeAll(partitions);
-      hasAssignment = !assigned.isEmpty();
-      pending.removeIf(r -> partitions.contains(new TopicPartition(r.topic(), r.partition())));
-      log.info("revoked {}", partitions);
+      for (TopicPartition tp : partitions) {
+        queues.remove(tp);
+        notBefore.remove(tp);
+        paused.remove(tp);
+      }
+      assignedCount = queues.size();
+      if (!partitions.isEmpty()) {
+        log.info("{} revoked {}", name, partitions);
+      }
     }
   }
 }

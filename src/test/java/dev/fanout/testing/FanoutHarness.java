@@ -59,7 +59,6 @@ public final class FanoutHarness implements AutoCloseable {
     values.put("delivery.allowed-networks", "127.0.0.0/8");
     values.put("delivery.request-timeout", "3s");
     values.put("retry.schedule", "100ms,200ms,300ms");
-    values.put("retry.in-process-attempts", "3");
     values.put("management.port", "-1");
     values.put("commit.interval", "200ms");
     values.put("shutdown.timeout", "5s");

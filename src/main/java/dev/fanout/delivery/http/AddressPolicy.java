@@ -9,8 +9,9 @@ import java.util.List;
 /**
  * Which addresses a delivery may connect to. Public unicast addresses are allowed; loopback,
  * private (RFC 1918), link-local (169.254/16, the cloud metadata range, and fe80::/10), CGNAT
- * (100.64/10), unique-local (fc00::/7), multicast, unspecified and other reserved addresses are
- * refused unless they fall inside an explicitly allowed network.
+ * (100.64/10), unique-local (fc00::/7), NAT64 and 6to4 (which embed IPv4 addresses), multicast,
+ * unspecified and other reserved addresses are refused unless they fall inside an explicitly
+ * allowed network.
  */
 public final class AddressPolicy {
   private static final List<Cidr> REFUSED =
@@ -27,6 +28,10 @@ public final class AddressPolicy {
           Cidr.parse("224.0.0.0/4"),
           Cidr.parse("240.0.0.0/4"),
           Cidr.parse("::/128"),
+          // NAT64 and 6to4 embed an IPv4 address, which may be a private one.
+          Cidr.parse("64:ff9b::/96"),
+          Cidr.parse("64:ff9b:1::/48"),
+          Cidr.parse("2002::/16"),
           Cidr.parse("::1/128"),
           Cidr.parse("fc00::/7"),
           Cidr.parse("fe80::/10"),

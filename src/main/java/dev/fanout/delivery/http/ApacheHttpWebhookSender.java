@@ -69,7 +69,7 @@ public final class ApacheHttpWebhookSender implements WebhookSender {
                         HostPort.parse(config.proxy()).host(), new GuardedDnsResolver(policy))
                     : new GuardedDnsResolver(policy))
             .setMaxConnTotal(config.maxInFlight())
-            .setMaxConnPerRoute(config.maxConnectionsPerEndpoint())
+            .setMaxConnPerRoute(config.maxInFlightPerEndpoint())
             .setDefaultConnectionConfig(
                 ConnectionConfig.custom()
                     .setConnectTimeout(Timeout.ofMilliseconds(config.connectTimeout().toMillis()))

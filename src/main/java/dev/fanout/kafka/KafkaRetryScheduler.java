@@ -1,0 +1,45 @@
+package dev.fanout.retry.kafka;
+
+import dev.fanout.delivery.DeliveryTask;
+import dev.fanout.delivery.RetryScheduler;
+import dev.fanout.retry.RetryRecords;
+import dev.fanout.retry.RetryTiers;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.concurrent.CompletableFuture;
+import org.apache.kafka.clients.producer.Producer;
+
+/** Schedules retries by writing them to the retry tier topic that covers their wait. */
+public final class KafkaRetryScheduler implements RetryScheduler {
+  private final Producer<byte[], byte[]> producer;
+  private final RetryTiers tiers;
+  private final Clock clock;
+
+  public KafkaRetryScheduler(Producer<byte[], byte[]> producer, RetryTiers tiers, Clock clock) {
+    this.producer = producer;
+    this.tiers = tiers;
+    this.clock = clock;
+  }
+
+  @Override
+  public CompletableFuture<String> schedule(DeliveryTask task, Instant dueAt) {
+    Duration wait = Duration.between(clock.instant(), dueAt);
+    Duration tier = tiers.tierFor(wait.isNegative() ? Duration.ZERO : wait);
+    CompletableFuture<String> acked = new CompletableFuture<>();
+    try {
+      producer.send(
+          RetryRecords.write(tiers.topic(tier), task, dueAt),
+          (metadata, error) -> {
+            if (error == null) {
+              acked.complete(RetryTiers.name(tier));
+            } else {
+              acked.completeExceptionally(error);
+            }
+          });
+    } catch (RuntimeException e) {
+      acked.completeExceptionally(e);
+    }
+    return acked;
+  }
+}

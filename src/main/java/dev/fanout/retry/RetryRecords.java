@@ -1,0 +1,109 @@
+package dev.fanout.retry;
+
+import dev.fanout.delivery.DeliveryTask;
+import dev.fanout.event.Event;
+import dev.fanout.event.EventParser;
+import dev.fanout.event.Origin;
+import dev.fanout.subscription.Subscription;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.function.Function;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.header.Header;
+import org.apache.kafka.common.header.Headers;
+
+/** Writes a delivery task as a retry tier record, and reads it back. */
+public final class RetryRecords {
+  private RetryRecords() {}
+
+  /** What a tier record says, before the event and subscription are looked at. */
+  public record Pending(
+      String webhookId,
+      String deliveryId,
+      int attempts,
+      Instant firstAttemptAt,
+      Instant lastAttemptAt,
+      Instant dueAt,
+      Origin origin) {}
+
+  public static ProducerRecord<byte[], byte[]> write(
+      String topic, DeliveryTask task, Instant dueAt) {
+    Origin origin = task.origin();
+    ProducerRecord<byte[], byte[]> record =
+        new ProducerRecord<>(topic, null, origin.key(), task.event().body());
+    Headers h = record.headers();
+    put(h, RetryHeaders.WEBHOOK_ID, task.subscription().id());
+    put(h, RetryHeaders.DELIVERY_ID, task.deliveryId());
+    put(h, RetryHeaders.ATTEMPTS, Integer.toString(task.attempts()));
+    if (task.firstAttemptAt() != null) {
+      put(h, RetryHeaders.FIRST_ATTEMPT_AT, task.firstAttemptAt().toString());
+      put(h, RetryHeaders.LAST_ATTEMPT_AT, task.lastAttemptAt().toString());
+    }
+    put(h, RetryHeaders.DUE_AT, dueAt.toString());
+    put(h, RetryHeaders.SOURCE_TOPIC, origin.topic());
+    put(h, RetryHeaders.SOURCE_PARTITION, Integer.toString(origin.partition()));
+    put(h, RetryHeaders.SOURCE_OFFSET, Long.toString(origin.offset()));
+    put(h, RetryHeaders.SOURCE_TIMESTAMP, origin.timestamp().toString());
+    return record;
+  }
+
+  /**
+   * Reads the headers of a tier record.
+   *
+   * @throws IllegalArgumentException when a header is missing or unreadable
+   */
+  public static Pending read(ConsumerRecord<byte[], byte[]> record) {
+    Headers h = record.headers();
+    try {
+      String first = get(h, RetryHeaders.FIRST_ATTEMPT_AT, false);
+      String last = get(h, RetryHeaders.LAST_ATTEMPT_AT, false);
+      return new Pending(
+          get(h, RetryHeaders.WEBHOOK_ID, true),
+          get(h, RetryHeaders.DELIVERY_ID, true),
+          Integer.parseInt(get(h, RetryHeaders.ATTEMPTS, true)),
+          first == null ? null : Instant.parse(first),
+          last == null ? null : Instant.parse(last),
+          Instant.parse(get(h, RetryHeaders.DUE_AT, true)),
+          new Origin(
+              get(h, RetryHeaders.SOURCE_TOPIC, true),
+              Integer.parseInt(get(h, RetryHeaders.SOURCE_PARTITION, true)),
+              Long.parseLong(get(h, RetryHeaders.SOURCE_OFFSET, true)),
+              record.key(),
+              Instant.parse(get(h, RetryHeaders.SOURCE_TIMESTAMP, true))));
+    } catch (RuntimeException e) {
+      throw new IllegalArgumentException("unreadable retry record: " + e.getMessage(), e);
+    }
+  }
+
+  /** The task again, with the subscription as it is now. */
+  public static DeliveryTask task(Pending pending, Event event, Subscription subscription) {
+    return new DeliveryTask(
+        event,
+        subscription,
+        pending.deliveryId(),
+        pending.origin(),
+        pending.attempts(),
+        pending.firstAttemptAt(),
+        pending.lastAttemptAt());
+  }
+
+  public static Function<byte[], Event> parser(EventParser parser) {
+    return body -> parser.parse(body) instanceof EventParser.Parsed p ? p.event() : null;
+  }
+
+  private static void put(Headers headers, String name, String value) {
+    headers.add(name, value.getBytes(StandardCharsets.UTF_8));
+  }
+
+  private static String get(Headers headers, String name, boolean required) {
+    Header header = headers.lastHeader(name);
+    if (header == null) {
+      if (required) {
+        throw new IllegalArgumentException("missing header " + name);
+      }
+      return null;
+    }
+    return new String(header.value(), StandardCharsets.UTF_8);
+  }
+}

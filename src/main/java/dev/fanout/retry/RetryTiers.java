@@ -1,0 +1,54 @@
+package dev.fanout.retry;
+
+import dev.fanout.config.Durations;
+import java.time.Duration;
+import java.util.List;
+import java.util.TreeSet;
+
+/**
+ * The retry tier topics, one per distinct delay of the schedule ({@code fanout.retry.5s}, ...), and
+ * which tier a wait belongs in.
+ *
+ * <p>A tier's consumer holds each partition until its head record is due, so a record must not sit
+ * in front of records due much earlier. Every record in tier {@code T} waits at most {@code T × (1
+ * + jitter)}: a wait goes to the smallest tier that covers it, and only waits longer than the
+ * largest tier (which the caps on {@code Retry-After} and breaker waits prevent) could stretch
+ * that. A record therefore leaves its tier at most {@code T × (1 + jitter)} after it was written.
+ */
+public final class RetryTiers {
+  private final String prefix;
+  private final List<Duration> delays;
+  private final double jitter;
+
+  public RetryTiers(String prefix, List<Duration> schedule, double jitter) {
+    this.prefix = prefix;
+    this.delays = List.copyOf(new TreeSet<>(schedule));
+    this.jitter = jitter;
+  }
+
+  public List<String> topics() {
+    return delays.stream().map(this::topic).toList();
+  }
+
+  /** The tier a wait goes in: the smallest whose jittered delay covers it. */
+  public Duration tierFor(Duration wait) {
+    for (Duration delay : delays) {
+      if (delay.toMillis() * (1 + jitter) >= wait.toMillis()) {
+        return delay;
+      }
+    }
+    return delays.get(delays.size() - 1);
+  }
+
+  public Duration smallest() {
+    return delays.get(0);
+  }
+
+  public String topic(Duration tier) {
+    return prefix + Durations.format(tier);
+  }
+
+  public static String name(Duration tier) {
+    return Durations.format(tier);
+  }
+}
