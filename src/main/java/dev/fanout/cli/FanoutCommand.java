@@ -21,6 +21,7 @@ import picocli.CommandLine.Option;
       TopicsCommand.class,
       WebhooksCommand.class,
       VerifyCommand.class,
+      BenchCommand.class,
       CommandLine.HelpCommand.class
     })
 public final class FanoutCommand {

@@ -26,9 +26,20 @@ public final class TestReceiver implements AutoCloseable {
   }
 
   /** One recorded request; header names are lower case. */
-  public record Request(String path, Map<String, String> headers, byte[] body) {
+  public record Request(
+      String path,
+      Map<String, String> headers,
+      byte[] body,
+      java.time.Instant receivedAt,
+      int status) {
     public String header(String name) {
       return headers.get(name);
+    }
+
+    /** The event id, read from the body. */
+    public String eventId() {
+      return new String(body, java.nio.charset.StandardCharsets.UTF_8)
+          .replaceAll("(?s).*\"id\"\\s*:\\s*\"([^\"]+)\".*", "$1");
     }
   }
 
@@ -57,10 +68,17 @@ public final class TestReceiver implements AutoCloseable {
                 .getRequestHeaders()
                 .forEach((k, v) -> headers.put(k.toLowerCase(java.util.Locale.ROOT), v.get(0)));
             Request request =
-                new Request(exchange.getRequestURI().getPath(), headers, in.readAllBytes());
-            requests.add(request);
+                new Request(
+                    exchange.getRequestURI().getPath(),
+                    headers,
+                    in.readAllBytes(),
+                    java.time.Instant.now(),
+                    0);
             Reply reply =
                 behaviour.getOrDefault(request.path(), r -> Reply.status(200)).apply(request);
+            requests.add(
+                new Request(
+                    request.path(), headers, request.body(), request.receivedAt(), reply.status()));
             reply.headers().forEach((k, v) -> exchange.getResponseHeaders().set(k, v));
             exchange.sendResponseHeaders(reply.status(), -1);
           }
@@ -86,6 +104,31 @@ public final class TestReceiver implements AutoCloseable {
 
   public List<Request> requests(String path) {
     return requests.stream().filter(r -> r.path().equals(path)).toList();
+  }
+
+  /** Event ids received on a path, in arrival order, duplicates included. */
+  public List<String> eventIds(String path) {
+    return requests(path).stream().map(Request::eventId).toList();
+  }
+
+  /** Event ids answered with 2xx on a path: what was delivered. */
+  public List<String> deliveredEventIds(String path) {
+    return requests(path).stream()
+        .filter(r -> r.status() >= 200 && r.status() < 300)
+        .map(Request::eventId)
+        .toList();
+  }
+
+  /** An answer after a delay, as a slow endpoint gives it. */
+  public static Function<Request, Reply> slow(long millis, int status) {
+    return r -> {
+      try {
+        Thread.sleep(millis);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+      return Reply.status(status);
+    };
   }
 
   @Override
