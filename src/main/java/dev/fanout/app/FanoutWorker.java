@@ -4,6 +4,7 @@ import dev.fanout.config.FanoutConfig;
 import dev.fanout.deadletter.kafka.KafkaDeadLetterWriter;
 import dev.fanout.delivery.DeliveryEngine;
 import dev.fanout.delivery.EndpointGuards;
+import dev.fanout.delivery.EndpointSlots;
 import dev.fanout.delivery.RetryPolicy;
 import dev.fanout.delivery.WebhookSender;
 import dev.fanout.delivery.http.ApacheHttpWebhookSender;
@@ -23,8 +24,6 @@ import dev.fanout.subscription.kafka.KafkaSubscriptionWriter;
 import dev.fanout.worker.Dispatcher;
 import dev.fanout.worker.EventRouter;
 import dev.fanout.worker.RetryRouter;
-import io.github.resilience4j.bulkhead.BulkheadConfig;
-import io.github.resilience4j.bulkhead.BulkheadRegistry;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
 import io.github.resilience4j.micrometer.tagged.TaggedCircuitBreakerMetrics;
@@ -106,21 +105,19 @@ public final class FanoutWorker implements AutoCloseable {
 
     CircuitBreakerRegistry breakers = CircuitBreakerRegistry.of(breakerConfig(config.breaker()));
     TaggedCircuitBreakerMetrics.ofCircuitBreakerRegistry(breakers).bindTo(registry);
-    BulkheadRegistry bulkheads =
-        BulkheadRegistry.of(
-            BulkheadConfig.custom()
-                .maxConcurrentCalls(config.delivery().maxInFlightPerEndpoint())
-                .maxWaitDuration(Duration.ZERO)
-                .build());
     RetryTiers tiers =
         new RetryTiers(
             config.topics().retryPrefix(), config.retry().schedule(), config.retry().jitter());
-    EndpointGuards guards =
-        new EndpointGuards(breakers, bulkheads, RateLimiterRegistry.ofDefaults(), tiers.smallest());
 
     this.sender = new ApacheHttpWebhookSender(config.delivery());
     this.engineExecutor = new ScheduledThreadPoolExecutor(1, daemon("fanout-engine"));
     engineExecutor.setRemoveOnCancelPolicy(true);
+    EndpointGuards guards =
+        new EndpointGuards(
+            breakers,
+            RateLimiterRegistry.ofDefaults(),
+            new EndpointSlots(config.delivery().maxInFlightPerEndpoint(), engineExecutor),
+            tiers.smallest());
     FanoutConfig.Retry retry = config.retry();
     DeliveryEngine engine =
         new DeliveryEngine(

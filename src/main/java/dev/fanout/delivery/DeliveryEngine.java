@@ -22,8 +22,9 @@ import org.slf4j.LoggerFactory;
  * dead-lettered.
  *
  * <pre>
- *   deliver(task) ─► EndpointGuards ─┬─ Held (circuit open, endpoint busy) ─► retry tier, no attempt used
- *                                    ├─ Throttled (webhook rate limit) ─────► wait in process, try again
+ *   deliver(task) ─► EndpointGuards ─┬─ Queued (endpoint at its in-flight limit) ─► starts when a slot frees
+ *                                    ├─ Held (circuit open, queue full) ─► retry tier, no attempt used
+ *                                    ├─ Throttled (webhook rate limit) ─► wait in process, try again
  *                                    └─ Admitted ─► sign + POST ─► OutcomeClassifier
  *        ├─ Delivered ───────────────────────────────────────────────────────► done
  *        ├─ Retry ── schedule left and within retry.max-age? ─ yes ─► retry tier (due after delay)
@@ -100,7 +101,14 @@ public final class DeliveryEngine {
   }
 
   private void attempt(DeliveryTask task, CompletableFuture<Void> done) {
-    EndpointGuards.Decision decision = guards.admit(task);
+    decide(task, guards.admit(task, () -> decide(task, guards.admitWithSlot(task), done)), done);
+  }
+
+  private void decide(
+      DeliveryTask task, EndpointGuards.Decision decision, CompletableFuture<Void> done) {
+    if (decision instanceof EndpointGuards.Queued) {
+      return; // started again, with a slot, when the endpoint has one free
+    }
     if (decision instanceof EndpointGuards.Held held) {
       hold(task, held, done);
       return;

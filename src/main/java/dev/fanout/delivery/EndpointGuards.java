@@ -1,7 +1,5 @@
 package dev.fanout.delivery;
 
-import io.github.resilience4j.bulkhead.Bulkhead;
-import io.github.resilience4j.bulkhead.BulkheadRegistry;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
 import io.github.resilience4j.ratelimiter.RateLimiter;
@@ -14,40 +12,40 @@ import java.util.concurrent.TimeUnit;
  * Decides whether a task may be sent now, keeping each endpoint's trouble to itself:
  *
  * <ul>
- *   <li>a circuit breaker per endpoint (scheme, host, port): while open, its tasks are held;
- *   <li>a bulkhead per endpoint: at most {@code delivery.max-in-flight-per-endpoint} requests at
- *       once, so a slow or black-holed endpoint cannot take the whole in-flight budget; excess
- *       tasks are held, not queued in memory;
- *   <li>a rate limiter per webhook that asks for one ({@code rate_limit_per_second}): throttled
- *       tasks wait briefly in process.
+ *   <li>{@link EndpointSlots}: at most {@code delivery.max-in-flight-per-endpoint} requests to an
+ *       endpoint at once, as many again waiting in memory, and the rest held in a retry tier;
+ *   <li>a Resilience4j circuit breaker per endpoint (scheme, host, port): while open, its tasks are
+ *       held in a retry tier, using up no attempt;
+ *   <li>a Resilience4j rate limiter per webhook that asks for one ({@code rate_limit_per_second}):
+ *       throttled tasks wait briefly in process.
  * </ul>
  *
  * Every {@link Admitted} must be released exactly once with the attempt's outcome. Thread-safe.
  */
 public final class EndpointGuards {
   private final CircuitBreakerRegistry breakers;
-  private final BulkheadRegistry bulkheads;
   private final RateLimiterRegistry rateLimiters;
+  private final EndpointSlots slots;
   private final Duration busyWait;
 
   /**
-   * @param busyWait how long a task is held when its endpoint already has the maximum in flight
+   * @param busyWait how long a task is held when its endpoint has no slot and no room to wait
    */
   public EndpointGuards(
       CircuitBreakerRegistry breakers,
-      BulkheadRegistry bulkheads,
       RateLimiterRegistry rateLimiters,
+      EndpointSlots slots,
       Duration busyWait) {
     this.breakers = breakers;
-    this.bulkheads = bulkheads;
     this.rateLimiters = rateLimiters;
+    this.slots = slots;
     this.busyWait = busyWait;
   }
 
-  public sealed interface Decision permits Admitted, Held, Throttled {}
+  public sealed interface Decision permits Admitted, Held, Throttled, Queued {}
 
   /** Send now; then call {@link #release}. */
-  public record Admitted(CircuitBreaker breaker, Bulkhead bulkhead) implements Decision {}
+  public record Admitted(String endpoint, CircuitBreaker breaker) implements Decision {}
 
   /** Do not send: hand the task over to be tried after {@code delay}, using up no attempt. */
   public record Held(Duration delay, String reason) implements Decision {}
@@ -55,32 +53,46 @@ public final class EndpointGuards {
   /** Over the webhook's rate: try again in process after {@code delay}. */
   public record Throttled(Duration delay) implements Decision {}
 
-  public Decision admit(DeliveryTask task) {
+  /** The endpoint is busy: {@code retry} runs when a slot frees. */
+  public record Queued() implements Decision {}
+
+  /**
+   * @param retry what to run when the task, queued for a slot, gets one: it calls this again
+   */
+  public Decision admit(DeliveryTask task, Runnable retry) {
     String endpoint = Endpoints.key(task.subscription().url());
-    CircuitBreaker breaker = breakers.circuitBreaker(endpoint);
-    if (!breaker.tryAcquirePermission()) {
-      return new Held(openWait(breaker), "circuit_open");
+    EndpointSlots.Result slot = slots.acquire(endpoint, retry);
+    if (slot == EndpointSlots.Result.QUEUED) {
+      return new Queued();
     }
-    Bulkhead bulkhead = bulkheads.bulkhead(endpoint);
-    if (!bulkhead.tryAcquirePermission()) {
-      breaker.releasePermission();
+    if (slot == EndpointSlots.Result.FULL) {
       return new Held(busyWait, "endpoint_busy");
     }
-    Integer rate = task.subscription().rateLimitPerSecond();
-    if (rate != null) {
-      RateLimiter limiter = limiter(task.subscription().id(), rate);
-      if (!limiter.acquirePermission()) {
-        bulkhead.onComplete();
-        breaker.releasePermission();
-        return new Throttled(Duration.ofMillis(Math.max(10, 1000 / rate)));
-      }
+    return admitWithSlot(task, endpoint);
+  }
+
+  /** Like {@link #admit}, for a task that was queued and has been handed a slot. */
+  public Decision admitWithSlot(DeliveryTask task) {
+    return admitWithSlot(task, Endpoints.key(task.subscription().url()));
+  }
+
+  private Decision admitWithSlot(DeliveryTask task, String endpoint) {
+    CircuitBreaker breaker = breakers.circuitBreaker(endpoint);
+    if (!breaker.tryAcquirePermission()) {
+      slots.release(endpoint);
+      return new Held(openWait(breaker), "circuit_open");
     }
-    return new Admitted(breaker, bulkhead);
+    Integer rate = task.subscription().rateLimitPerSecond();
+    if (rate != null && !limiter(task.subscription().id(), rate).acquirePermission()) {
+      breaker.releasePermission();
+      slots.release(endpoint);
+      return new Throttled(Duration.ofMillis(Math.max(10, 1000 / rate)));
+    }
+    return new Admitted(endpoint, breaker);
   }
 
   /** Feeds the attempt's outcome to the breaker and frees the endpoint's slot. */
   public void release(Admitted admitted, Outcome outcome, Duration elapsed) {
-    admitted.bulkhead().onComplete();
     if (outcome.endpointFailure()) {
       admitted
           .breaker()
@@ -88,6 +100,7 @@ public final class EndpointGuards {
     } else {
       admitted.breaker().onSuccess(elapsed.toNanos(), TimeUnit.NANOSECONDS);
     }
+    slots.release(admitted.endpoint());
   }
 
   private RateLimiter limiter(String webhookId, int perSecond) {

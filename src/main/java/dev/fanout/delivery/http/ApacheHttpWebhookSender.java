@@ -11,10 +11,7 @@ import java.net.SocketTimeoutException;
 import java.net.URI;
 import java.net.UnknownHostException;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
 import javax.net.ssl.SSLException;
 import org.apache.hc.client5.http.ConnectTimeoutException;
@@ -33,6 +30,7 @@ import org.apache.hc.core5.http.message.BasicHttpRequest;
 import org.apache.hc.core5.http.nio.entity.AsyncEntityProducers;
 import org.apache.hc.core5.http.nio.support.BasicRequestProducer;
 import org.apache.hc.core5.io.CloseMode;
+import org.apache.hc.core5.pool.PoolConcurrencyPolicy;
 import org.apache.hc.core5.reactor.IOReactorConfig;
 import org.apache.hc.core5.util.Timeout;
 
@@ -49,7 +47,7 @@ public final class ApacheHttpWebhookSender implements WebhookSender {
   private static final Pattern IP_LITERAL = Pattern.compile("[0-9.]+|\\[?[0-9a-fA-F:.]+]?");
 
   private final CloseableHttpAsyncClient client;
-  private final ScheduledExecutorService deadlines;
+  private final Deadlines deadlines;
   private final long requestTimeoutMillis;
   private final int maxResponseBytes;
   private final AddressPolicy policy;
@@ -68,6 +66,7 @@ public final class ApacheHttpWebhookSender implements WebhookSender {
                     ? new ProxyAwareResolver(
                         HostPort.parse(config.proxy()).host(), new GuardedDnsResolver(policy))
                     : new GuardedDnsResolver(policy))
+            .setPoolConcurrencyPolicy(PoolConcurrencyPolicy.LAX)
             .setMaxConnTotal(config.maxInFlight())
             .setMaxConnPerRoute(config.maxInFlightPerEndpoint())
             .setDefaultConnectionConfig(
@@ -99,13 +98,7 @@ public final class ApacheHttpWebhookSender implements WebhookSender {
       builder.setProxy(new HttpHost(proxy.host(), proxy.port()));
     }
     this.client = builder.build();
-    this.deadlines =
-        Executors.newSingleThreadScheduledExecutor(
-            r -> {
-              Thread t = new Thread(r, "fanout-http-deadlines");
-              t.setDaemon(true);
-              return t;
-            });
+    this.deadlines = new Deadlines(config.requestTimeout());
     client.start();
   }
 
@@ -155,10 +148,8 @@ public final class ApacheHttpWebhookSender implements WebhookSender {
                         "no complete response within " + requestTimeoutMillis + " ms"));
               }
             });
-    var deadline =
-        deadlines.schedule(
-            () -> exchange.cancel(true), requestTimeoutMillis, TimeUnit.MILLISECONDS);
-    result.whenComplete((r, e) -> deadline.cancel(false));
+    Deadlines.Ticket ticket = deadlines.add(exchange);
+    result.whenComplete((r, e) -> ticket.done());
     return result;
   }
 
@@ -205,6 +196,6 @@ public final class ApacheHttpWebhookSender implements WebhookSender {
   @Override
   public void close() {
     client.close(CloseMode.GRACEFUL);
-    deadlines.shutdownNow();
+    deadlines.close();
   }
 }
