@@ -23,6 +23,11 @@ final class ExceptionHandler implements IExecutionExceptionHandler {
       err.flush();
       return ExitCodes.USAGE;
     }
+    if (cause instanceof CommandLine.ParameterException usage) {
+      err.println("fanout: " + usage.getMessage());
+      err.flush();
+      return ExitCodes.USAGE;
+    }
     if (cause instanceof CommandFailure failure) {
       err.println("fanout: " + failure.getMessage());
       err.flush();

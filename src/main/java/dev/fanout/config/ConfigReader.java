@@ -77,8 +77,8 @@ final class ConfigReader {
   }
 
   boolean bool(String key) {
-    String value = string(key).toLowerCase();
-    if (!value.equals("true") && !value.equals("false")) {
+    String value = string(key).toLowerCase(java.util.Locale.ROOT);
+    if (!value.isEmpty() && !value.equals("true") && !value.equals("false")) {
       problems.add(key + ": '" + value + "' is not true or false");
     }
     return value.equals("true");
@@ -104,7 +104,7 @@ final class ConfigReader {
 
   String oneOf(String key, Set<String> allowed) {
     String value = string(key);
-    if (!allowed.contains(value)) {
+    if (!value.isEmpty() && !allowed.contains(value)) {
       problems.add(key + ": '" + value + "' is not one of " + allowed);
     }
     return value;

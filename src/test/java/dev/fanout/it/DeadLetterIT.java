@@ -62,7 +62,7 @@ class DeadLetterIT {
     assertThat(header(record, "fanout.event.type")).isEqualTo("job.failed");
     assertThat(header(record, "fanout.http.status")).isEqualTo("500");
     assertThat(header(record, "fanout.error")).isNotBlank().hasSizeLessThanOrEqualTo(1024);
-    // One first attempt and the three in-process retries of the test schedule.
+    // One first attempt and one retry for each of the three delays of the test schedule.
     assertThat(header(record, "fanout.attempts")).isEqualTo("4");
     assertThat(receiver.requests("/fail")).hasSize(4);
     Instant first = Instant.parse(header(record, "fanout.first.attempt.at"));
