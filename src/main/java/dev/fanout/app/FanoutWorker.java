@@ -162,7 +162,7 @@ public final class FanoutWorker implements AutoCloseable {
             "retries",
             retryConsumer,
             tiers.topics(),
-            new RetryRouter(parser, index, metrics, clock),
+            new RetryRouter(parser, index, metrics, tiers, clock),
             engine,
             metrics,
             config.delivery().maxInFlight(),

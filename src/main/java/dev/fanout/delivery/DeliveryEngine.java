@@ -86,6 +86,13 @@ public final class DeliveryEngine {
     return done;
   }
 
+  /** Hands a task that is not due yet to a later retry tier, using up no attempt. */
+  public CompletableFuture<Void> park(DeliveryTask task, Instant dueAt) {
+    CompletableFuture<Void> done = track();
+    handOver(task, dueAt, done, tier -> {});
+    return done;
+  }
+
   /** Dead-letters what never became a task (an invalid event, an unreadable retry record). */
   public CompletableFuture<Void> deadLetter(DeadLetter deadLetter) {
     CompletableFuture<Void> done = track();
@@ -135,7 +142,7 @@ public final class DeliveryEngine {
               Duration elapsed = Duration.ofNanos(System.nanoTime() - startNanos);
               Outcome outcome = OutcomeClassifier.classify(result);
               guards.release(admitted, outcome, elapsed);
-              listener.attemptFinished(attempted, outcome, elapsed);
+              safely(() -> listener.attemptFinished(attempted, outcome, elapsed));
               settle(attempted, outcome, done);
             },
             executor)
@@ -150,11 +157,11 @@ public final class DeliveryEngine {
 
   private void settle(DeliveryTask task, Outcome outcome, CompletableFuture<Void> done) {
     if (outcome instanceof Outcome.Delivered) {
-      listener.delivered(task);
+      safely(() -> listener.delivered(task));
       done.complete(null);
     } else if (outcome instanceof Outcome.DeadLetter d) {
       if (d.disableWebhook()) {
-        disableWebhook.accept(task.subscription());
+        safely(() -> disableWebhook.accept(task.subscription()));
       }
       writeDeadLetter(deadLetterOf(task, d.reason(), d.status(), d.message()), done);
     } else {
@@ -199,7 +206,7 @@ public final class DeliveryEngine {
     durably(
         () -> retries.schedule(task, dueAt),
         tier -> {
-          onTier.accept(tier);
+          safely(() -> onTier.accept(tier));
           done.complete(null);
         },
         error -> log.warn("retry hand-over of {} failed: {}", task.deliveryId(), error.toString()),
@@ -210,10 +217,10 @@ public final class DeliveryEngine {
     durably(
         () -> deadLetters.write(deadLetter),
         ok -> {
-          listener.deadLettered(deadLetter);
+          safely(() -> listener.deadLettered(deadLetter));
           done.complete(null);
         },
-        error -> listener.deadLetterWriteFailed(deadLetter, error),
+        error -> safely(() -> listener.deadLetterWriteFailed(deadLetter, error)),
         0);
   }
 
@@ -237,6 +244,18 @@ public final class DeliveryEngine {
                   () -> durably(write, onSuccess, onFailure, failures + 1),
                   Duration.ofMillis(backoff));
             });
+  }
+
+  /**
+   * Runs a listener or callback: its failure is logged, never allowed to leave a task without an
+   * end (which would keep its offset uncommitted and its in-flight slot taken for good).
+   */
+  private static void safely(Runnable action) {
+    try {
+      action.run();
+    } catch (RuntimeException e) {
+      log.error("a delivery listener failed", e);
+    }
   }
 
   private void later(Runnable action, Duration delay) {

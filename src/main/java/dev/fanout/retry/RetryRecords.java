@@ -2,12 +2,10 @@ package dev.fanout.retry;
 
 import dev.fanout.delivery.DeliveryTask;
 import dev.fanout.event.Event;
-import dev.fanout.event.EventParser;
 import dev.fanout.event.Origin;
 import dev.fanout.subscription.Subscription;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
-import java.util.function.Function;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.header.Header;
@@ -86,10 +84,6 @@ public final class RetryRecords {
         pending.attempts(),
         pending.firstAttemptAt(),
         pending.lastAttemptAt());
-  }
-
-  public static Function<byte[], Event> parser(EventParser parser) {
-    return body -> parser.parse(body) instanceof EventParser.Parsed p ? p.event() : null;
   }
 
   private static void put(Headers headers, String name, String value) {

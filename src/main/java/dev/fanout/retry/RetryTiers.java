@@ -11,9 +11,9 @@ import java.util.TreeSet;
  *
  * <p>A tier's consumer holds each partition until its head record is due, so a record must not sit
  * in front of records due much earlier. Every record in tier {@code T} waits at most {@code T × (1
- * + jitter)}: a wait goes to the smallest tier that covers it, and only waits longer than the
- * largest tier (which the caps on {@code Retry-After} and breaker waits prevent) could stretch
- * that. A record therefore leaves its tier at most {@code T × (1 + jitter)} after it was written.
+ * + jitter)}: a wait goes to the smallest tier that covers it. A wait longer than the largest tier
+ * goes to the largest, and its consumer parks it again for what is left instead of holding the
+ * partition ({@code RetryRouter}).
  */
 public final class RetryTiers {
   private final String prefix;
@@ -38,6 +38,21 @@ public final class RetryTiers {
       }
     }
     return delays.get(delays.size() - 1);
+  }
+
+  /** The tier a topic belongs to; null when it is not a tier topic of this schedule. */
+  public Duration delayOf(String topic) {
+    for (Duration delay : delays) {
+      if (topic(delay).equals(topic)) {
+        return delay;
+      }
+    }
+    return null;
+  }
+
+  /** The longest a record may hold a partition of this tier: its delay stretched by the jitter. */
+  public Duration longestWait(Duration tier) {
+    return Duration.ofMillis(Math.round(tier.toMillis() * (1 + jitter)));
   }
 
   public Duration smallest() {

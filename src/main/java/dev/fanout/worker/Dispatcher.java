@@ -201,6 +201,8 @@ public final class Dispatcher implements Runnable {
                   }
                 });
       }
+    } else if (route instanceof Route.Park park) {
+      engine.park(park.task(), park.dueAt()).thenRun(() -> offsets.finish(offset));
     } else if (route instanceof Route.DeadLetter deadLetter) {
       engine.deadLetter(deadLetter.deadLetter()).thenRun(() -> offsets.finish(offset));
     } else {

@@ -4,30 +4,41 @@ import dev.fanout.deadletter.DeadLetter;
 import dev.fanout.event.Event;
 import dev.fanout.event.EventParser;
 import dev.fanout.retry.RetryRecords;
+import dev.fanout.retry.RetryTiers;
 import dev.fanout.subscription.Subscription;
 import dev.fanout.subscription.SubscriptionTable;
 import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
-import java.util.function.Function;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 
 /**
- * Routes retry tier records: not before they are due; then one task again, with the subscription as
- * it is now, so a changed URL or secret applies and a deleted or disabled webhook receives nothing
- * more.
+ * Routes retry tier records. A record not yet due holds its partition until it is, unless it would
+ * hold it longer than its tier allows (a wait longer than the largest tier, such as a long {@code
+ * Retry-After} under a short schedule): then it is parked again, in the tier that covers what is
+ * left, so no partition is blocked past {@code tier × (1 + jitter)}. A due record becomes one task
+ * again, with the subscription as it is now: a changed URL or secret applies, and a deleted or
+ * disabled webhook receives nothing more.
  */
 public final class RetryRouter implements RecordRouter {
-  private final Function<byte[], Event> parse;
+  private final EventParser parser;
   private final SubscriptionTable subscriptions;
   private final DispatchListener listener;
+  private final RetryTiers tiers;
   private final Clock clock;
 
   public RetryRouter(
-      EventParser parser, SubscriptionTable subscriptions, DispatchListener listener, Clock clock) {
-    this.parse = RetryRecords.parser(parser);
+      EventParser parser,
+      SubscriptionTable subscriptions,
+      DispatchListener listener,
+      RetryTiers tiers,
+      Clock clock) {
+    this.parser = parser;
     this.subscriptions = subscriptions;
     this.listener = listener;
+    this.tiers = tiers;
     this.clock = clock;
   }
 
@@ -37,27 +48,52 @@ public final class RetryRouter implements RecordRouter {
     try {
       pending = RetryRecords.read(record);
     } catch (IllegalArgumentException e) {
-      return unusable(record, e.getMessage());
+      return new Route.DeadLetter(
+          DeadLetter.unusableEvent(
+              EventRouter.origin(record), record.value(), "invalid_event", e.getMessage()));
     }
-    if (clock.instant().isBefore(pending.dueAt())) {
+    Instant now = clock.instant();
+    boolean due = !now.isBefore(pending.dueAt());
+    if (!due && !tooLongFor(record.topic(), Duration.between(now, pending.dueAt()))) {
       return new Route.NotBefore(pending.dueAt());
     }
-    Event event = parse.apply(record.value());
-    if (event == null) {
-      return unusable(record, "retry record value is not a valid event");
+    EventParser.Result parsed = parser.parse(record.value());
+    if (parsed instanceof EventParser.Rejected rejected) {
+      // The event was valid when the task was made (a lowered size limit, say): dead-letter it
+      // under the task's own source and ids.
+      return new Route.DeadLetter(deadLetter(pending, record.value(), rejected));
     }
+    Event event = ((EventParser.Parsed) parsed).event();
     Optional<Subscription> subscription =
         subscriptions.get(pending.webhookId()).filter(Subscription::enabled);
     if (subscription.isEmpty()) {
       listener.cancelled(event.type());
       return new Route.Skip();
     }
-    return new Route.Deliver(List.of(RetryRecords.task(pending, event, subscription.get())));
+    var task = RetryRecords.task(pending, event, subscription.get());
+    return due ? new Route.Deliver(List.of(task)) : new Route.Park(task, pending.dueAt());
   }
 
-  private static Route unusable(ConsumerRecord<byte[], byte[]> record, String message) {
-    return new Route.DeadLetter(
-        DeadLetter.unusableEvent(
-            EventRouter.origin(record), record.value(), "invalid_event", message));
+  /** Whether waiting here would hold the partition longer than any record of this tier should. */
+  private boolean tooLongFor(String topic, Duration remaining) {
+    Duration tier = tiers.delayOf(topic);
+    return tier != null && remaining.compareTo(tiers.longestWait(tier)) > 0;
+  }
+
+  private static DeadLetter deadLetter(
+      RetryRecords.Pending pending, byte[] value, EventParser.Rejected rejected) {
+    return new DeadLetter(
+        pending.origin(),
+        value,
+        rejected.reason(),
+        pending.webhookId(),
+        pending.deliveryId(),
+        null,
+        null,
+        0,
+        rejected.message(),
+        pending.attempts(),
+        pending.firstAttemptAt(),
+        pending.lastAttemptAt());
   }
 }

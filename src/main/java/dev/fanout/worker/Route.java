@@ -15,6 +15,9 @@ public sealed interface Route {
   /** Nothing to do (no webhook matches, or the webhook is gone): finished now. */
   record Skip() implements Route {}
 
+  /** Not due for long: hand the task to a later tier as it is, using up no attempt. */
+  record Park(DeliveryTask task, Instant dueAt) implements Route {}
+
   /** Not yet: the record, and everything behind it in its partition, waits until {@code dueAt}. */
   record NotBefore(Instant dueAt) implements Route {}
 }
