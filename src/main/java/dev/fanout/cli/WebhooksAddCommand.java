@@ -71,8 +71,8 @@ final class WebhooksAddCommand extends BaseCommand {
 
   @Override
   public Integer call() throws Exception {
-    WebhooksCommand.checkUrl(url);
-    var patterns = WebhooksCommand.patterns(events);
+    WebhooksCommand.checkUrl(spec.commandLine(), url);
+    var patterns = WebhooksCommand.patterns(spec.commandLine(), events);
     if (patterns.isEmpty()) {
       throw new ParameterException(spec.commandLine(), "--events: give at least one event type");
     }

@@ -58,7 +58,7 @@ final class WebhooksCommand {
     }
   }
 
-  static List<EventPattern> patterns(String events) {
+  static List<EventPattern> patterns(picocli.CommandLine cli, String events) {
     try {
       return java.util.Arrays.stream(events.split(","))
           .map(String::trim)
@@ -66,8 +66,7 @@ final class WebhooksCommand {
           .map(EventPattern::new)
           .toList();
     } catch (IllegalArgumentException e) {
-      throw new picocli.CommandLine.ParameterException(
-          new picocli.CommandLine(new Object()), "--events: " + e.getMessage());
+      throw new picocli.CommandLine.ParameterException(cli, "--events: " + e.getMessage());
     }
   }
 
@@ -127,12 +126,11 @@ final class WebhooksCommand {
     }
   }
 
-  static void checkUrl(String url) {
+  static void checkUrl(picocli.CommandLine cli, String url) {
     try {
       SubscriptionCodec.url(url);
     } catch (InvalidSubscriptionException e) {
-      throw new picocli.CommandLine.ParameterException(
-          new picocli.CommandLine(new Object()), "--url: " + e.getMessage());
+      throw new picocli.CommandLine.ParameterException(cli, "--url: " + e.getMessage());
     }
   }
 }

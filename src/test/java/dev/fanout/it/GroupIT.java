@@ -46,13 +46,13 @@ class GroupIT {
     fanout.addWebhook(receiver.url("/b"), "job.*", "s");
     for (int i = 0; i < 150; i++) {
       String topic = i % 3 == 0 ? fanout.orchestrationsTopic() : fanout.jobsTopic();
-      fanout.produceEvent(topic, event("evt_" + i, "job.failed"));
+      fanout.produceEvent(topic, "key_" + i, event("evt_" + i, "job.failed"));
     }
     FanoutWorker first = fanout.startWorker();
     await().atMost(WAIT).until(() -> receiver.requests("/a").size() >= 20);
     FanoutWorker second = fanout.startWorker(); // joins the group: partitions move
     for (int i = 150; i < 300; i++) {
-      fanout.produceEvent(fanout.jobsTopic(), event("evt_" + i, "job.failed"));
+      fanout.produceEvent(fanout.jobsTopic(), "key_" + i, event("evt_" + i, "job.failed"));
     }
 
     Set<String> expected =

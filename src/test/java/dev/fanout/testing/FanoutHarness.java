@@ -141,8 +141,13 @@ public final class FanoutHarness implements AutoCloseable {
         + "\",\"data\":{\"job\":\"daily_revenue\"}}";
   }
 
+  /** Produces with the space as key, as Y42 does: all such events share one partition. */
   public void produceEvent(String topic, String json) {
-    send(topic, SPACE.getBytes(StandardCharsets.UTF_8), json.getBytes(StandardCharsets.UTF_8));
+    produceEvent(topic, SPACE, json);
+  }
+
+  public void produceEvent(String topic, String key, String json) {
+    send(topic, key.getBytes(StandardCharsets.UTF_8), json.getBytes(StandardCharsets.UTF_8));
   }
 
   public void send(String topic, byte[] key, byte[] value) {
