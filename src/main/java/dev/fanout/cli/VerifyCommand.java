@@ -2,7 +2,6 @@ package dev.fanout.cli;
 
 import dev.fanout.signing.SignatureVerifier;
 import dev.fanout.signing.SigningSecret;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -88,13 +87,6 @@ final class VerifyCommand extends BaseCommand {
   }
 
   private String readSecret() throws Exception {
-    String text =
-        secret.file != null
-            ? Files.readString(secret.file, StandardCharsets.UTF_8)
-            : environment.get(secret.env);
-    if (text == null || text.strip().isEmpty()) {
-      throw new CommandFailure("the secret is empty or not set");
-    }
-    return text.strip();
+    return SecretInput.read(secret.file, secret.env, false, environment);
   }
 }

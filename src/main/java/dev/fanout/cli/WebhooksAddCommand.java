@@ -3,11 +3,7 @@ package dev.fanout.cli;
 import dev.fanout.signing.SigningSecret;
 import dev.fanout.subscription.EventPattern;
 import dev.fanout.subscription.SubscriptionCodec;
-import java.io.BufferedReader;
-import java.io.InputStreamReader;
 import java.net.URI;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.util.Base64;
@@ -111,26 +107,13 @@ final class WebhooksAddCommand extends BaseCommand {
     if (secretSource == null) {
       return null;
     }
-    String text;
-    if (secretSource.file != null) {
-      text = Files.readString(secretSource.file, StandardCharsets.UTF_8);
-    } else if (secretSource.env != null) {
-      text = environment.get(secretSource.env);
-      if (text == null) {
-        throw new CommandFailure("environment variable " + secretSource.env + " is not set");
-      }
-    } else if (secretSource.stdin) {
-      text =
-          new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8)).readLine();
-    } else {
+    if (secretSource.generate) {
       byte[] key = new byte[32];
       RANDOM.nextBytes(key);
-      text = "whsec_" + Base64.getEncoder().encodeToString(key);
+      return new SigningSecret("whsec_" + Base64.getEncoder().encodeToString(key));
     }
-    text = text == null ? "" : text.strip();
-    if (text.isEmpty()) {
-      throw new CommandFailure("the secret is empty");
-    }
+    String text =
+        SecretInput.read(secretSource.file, secretSource.env, secretSource.stdin, environment);
     return new SigningSecret(text);
   }
 }

@@ -3,6 +3,7 @@ package dev.fanout.deadletter.kafka;
 import dev.fanout.deadletter.DeadLetter;
 import dev.fanout.deadletter.DeadLetterHeaders;
 import dev.fanout.deadletter.DeadLetterWriter;
+import dev.fanout.kafka.Acks;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import org.apache.kafka.clients.producer.Producer;
@@ -28,20 +29,6 @@ public final class KafkaDeadLetterWriter implements DeadLetterWriter {
     for (Map.Entry<String, byte[]> header : DeadLetterHeaders.of(deadLetter)) {
       record.headers().add(header.getKey(), header.getValue());
     }
-    CompletableFuture<Void> acked = new CompletableFuture<>();
-    try {
-      producer.send(
-          record,
-          (metadata, error) -> {
-            if (error == null) {
-              acked.complete(null);
-            } else {
-              acked.completeExceptionally(error);
-            }
-          });
-    } catch (RuntimeException e) {
-      acked.completeExceptionally(e);
-    }
-    return acked;
+    return Acks.send(producer, record).thenApply(metadata -> null);
   }
 }

@@ -2,6 +2,7 @@ package dev.fanout.retry.kafka;
 
 import dev.fanout.delivery.DeliveryTask;
 import dev.fanout.delivery.RetryScheduler;
+import dev.fanout.kafka.Acks;
 import dev.fanout.retry.RetryRecords;
 import dev.fanout.retry.RetryTiers;
 import java.time.Clock;
@@ -26,20 +27,7 @@ public final class KafkaRetryScheduler implements RetryScheduler {
   public CompletableFuture<String> schedule(DeliveryTask task, Instant dueAt) {
     Duration wait = Duration.between(clock.instant(), dueAt);
     Duration tier = tiers.tierFor(wait.isNegative() ? Duration.ZERO : wait);
-    CompletableFuture<String> acked = new CompletableFuture<>();
-    try {
-      producer.send(
-          RetryRecords.write(tiers.topic(tier), task, dueAt),
-          (metadata, error) -> {
-            if (error == null) {
-              acked.complete(RetryTiers.name(tier));
-            } else {
-              acked.completeExceptionally(error);
-            }
-          });
-    } catch (RuntimeException e) {
-      acked.completeExceptionally(e);
-    }
-    return acked;
+    return Acks.send(producer, RetryRecords.write(tiers.topic(tier), task, dueAt))
+        .thenApply(metadata -> RetryTiers.name(tier));
   }
 }

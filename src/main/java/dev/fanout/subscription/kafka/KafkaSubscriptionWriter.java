@@ -1,5 +1,6 @@
 package dev.fanout.subscription.kafka;
 
+import dev.fanout.kafka.Acks;
 import dev.fanout.subscription.SubscriptionWriter;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.CompletableFuture;
@@ -27,20 +28,8 @@ public final class KafkaSubscriptionWriter implements SubscriptionWriter {
   }
 
   private CompletableFuture<Void> send(String id, byte[] value) {
-    CompletableFuture<Void> acked = new CompletableFuture<>();
-    try {
-      producer.send(
-          new ProducerRecord<>(topic, id.getBytes(StandardCharsets.UTF_8), value),
-          (metadata, error) -> {
-            if (error == null) {
-              acked.complete(null);
-            } else {
-              acked.completeExceptionally(error);
-            }
-          });
-    } catch (RuntimeException e) {
-      acked.completeExceptionally(e);
-    }
-    return acked;
+    return Acks.send(
+            producer, new ProducerRecord<>(topic, id.getBytes(StandardCharsets.UTF_8), value))
+        .thenApply(metadata -> null);
   }
 }
