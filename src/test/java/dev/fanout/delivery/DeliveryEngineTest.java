@@ -1,0 +1,826 @@
+package dev.fanout.delivery;
+
+import static dev.fanout.testing.TestSubscriptions.subscription;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.fanout.deadletter.DeadLetter;
+import dev.fanout.event.Event;
+import dev.fanout.event.Origin;
+import dev.fanout.subscription.Subscription;
+import dev.fanout.testing.TestSubscriptions;
+import io.github.resilience4j.circuitbreaker.CircuitBreaker;
+import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
+import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
+import io.github.resilience4j.ratelimiter.RateLimiterRegistry;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.List;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The engine with hand-written fakes around it and real Resilience4j guards. The clock stands still
+ * and the jitter is fixed, so every due time is exact: the schedule is 5s, 1m, 5m with ±20% jitter
+ * and a random draw of 0.75, which makes each delay 10% longer (5.5s, 66s, 330s).
+ */
+class DeliveryEngineTest {
+  private static final Instant NOW = Instant.parse("2026-11-28T12:00:00Z");
+  private static final URI URL = URI.create("https://hooks.example.com/y42");
+  private static final URI OTHER_URL = URI.create("https://elsewhere.example.org/hook");
+  private static final Duration FIRST_DELAY = Duration.ofMillis(5_500);
+  private static final Duration SECOND_DELAY = Duration.ofSeconds(66);
+  private static final Duration MAX_RETRY_AFTER = Duration.ofMinutes(10);
+  private static final Duration MAX_AGE = Duration.ofHours(1);
+  private static final Duration BREAKER_WAIT = Duration.ofSeconds(30);
+  private static final Duration BUSY_WAIT = Duration.ofSeconds(5);
+  private static final HttpResult OK = new HttpResult.Response(200, null);
+
+  private final RecordingExecutor executor = new RecordingExecutor();
+  private final ScriptedSender sender = new ScriptedSender();
+  private final FakeDeadLetterWriter deadLetters = new FakeDeadLetterWriter();
+  private final FakeRetryScheduler retries = new FakeRetryScheduler();
+  private final RecordingDeliveryListener listener = new RecordingDeliveryListener();
+  private final List<Subscription> disabled = new CopyOnWriteArrayList<>();
+  private final CircuitBreakerRegistry breakers =
+      CircuitBreakerRegistry.of(
+          CircuitBreakerConfig.custom()
+              .waitDurationInOpenState(BREAKER_WAIT)
+              .automaticTransitionFromOpenToHalfOpenEnabled(false)
+              .build());
+  private final EndpointSlots slots = new EndpointSlots(1, executor);
+  private final DeliveryEngine engine = engine(listener);
+
+  @AfterEach
+  void stopExecutor() {
+    executor.shutdownNow();
+  }
+
+  @Test
+  void deliversOn2xx() {
+    sender.script(new HttpResult.Response(204, null));
+
+    awaitDone(engine.deliver(firstTask()));
+
+    assertThat(listener.delivered)
+        .singleElement()
+        .satisfies(
+            t -> {
+              assertThat(t.attempts()).isEqualTo(1);
+              assertThat(t.firstAttemptAt()).isEqualTo(NOW);
+              assertThat(t.lastAttemptAt()).isEqualTo(NOW);
+            });
+    assertThat(sender.requests)
+        .singleElement()
+        .satisfies(
+            r -> {
+              assertThat(r.url()).isEqualTo(URL);
+              assertThat(header(r, "x-y42-delivery")).isEqualTo(DeliveryIds.of("evt_1", "wh_1"));
+            });
+    assertThat(retries.calls).isEmpty();
+    assertThat(deadLetters.written).isEmpty();
+    assertThat(engine.inFlight()).isZero();
+  }
+
+  @Test
+  void handsARetryableFailureOverDueAfterTheJitteredFirstDelay() {
+    sender.script(new HttpResult.Response(503, null));
+
+    awaitDone(engine.deliver(firstTask()));
+
+    assertThat(retries.calls)
+        .singleElement()
+        .satisfies(
+            h -> {
+              assertThat(h.dueAt()).isEqualTo(NOW.plus(FIRST_DELAY));
+              assertThat(h.task().attempts()).isEqualTo(1);
+              assertThat(h.task().firstAttemptAt()).isEqualTo(NOW);
+              assertThat(h.task().deliveryId()).isEqualTo(DeliveryIds.of("evt_1", "wh_1"));
+            });
+    assertThat(listener.retries)
+        .singleElement()
+        .satisfies(
+            r -> {
+              assertThat(r.tier()).isEqualTo(FakeRetryScheduler.TIER);
+              assertThat(r.delay()).isEqualTo(FIRST_DELAY);
+              assertThat(r.outcome().status()).isEqualTo(503);
+            });
+    assertThat(sender.requests).as("no retry in process").hasSize(1);
+    assertThat(listener.delivered).isEmpty();
+    assertThat(deadLetters.written).isEmpty();
+    assertThat(engine.inFlight()).isZero();
+  }
+
+  @Test
+  void laterFailureUsesTheNextDelayAndKeepsTheFirstAttemptTime() {
+    Instant firstAttempt = NOW.minusSeconds(10);
+    sender.script(new HttpResult.Failure(HttpResult.Kind.CONNECT, "connection refused"));
+
+    awaitDone(engine.deliver(taskAfter(1, firstAttempt)));
+
+    assertThat(retries.calls)
+        .singleElement()
+        .satisfies(
+            h -> {
+              assertThat(h.dueAt()).isEqualTo(NOW.plus(SECOND_DELAY));
+              assertThat(h.task().attempts()).isEqualTo(2);
+              assertThat(h.task().firstAttemptAt()).isEqualTo(firstAttempt);
+              assertThat(h.task().lastAttemptAt()).isEqualTo(NOW);
+            });
+  }
+
+  @Test
+  void handedOverTaskIsSentAgainWithTheSameDeliveryId() {
+    sender.script(new HttpResult.Response(500, null), OK);
+    awaitDone(engine.deliver(firstTask()));
+
+    awaitDone(engine.deliver(retries.calls.get(0).task()));
+
+    assertThat(sender.requests)
+        .extracting(r -> header(r, "x-y42-delivery"))
+        .containsExactly(DeliveryIds.of("evt_1", "wh_1"), DeliveryIds.of("evt_1", "wh_1"));
+    assertThat(listener.delivered)
+        .singleElement()
+        .satisfies(t -> assertThat(t.attempts()).isEqualTo(2));
+  }
+
+  @Test
+  void deadLettersWithTheLastFailureWhenTheScheduleIsExhausted() {
+    Instant firstAttempt = NOW.minus(Duration.ofMinutes(10));
+    sender.script(new HttpResult.Failure(HttpResult.Kind.TIMEOUT, "no response within 15s"));
+
+    awaitDone(engine.deliver(taskAfter(3, firstAttempt)));
+
+    DeadLetter letter = deadLetters.single();
+    assertThat(letter.reason()).isEqualTo("timeout");
+    assertThat(letter.httpStatus()).isZero();
+    assertThat(letter.error()).isEqualTo("no response within 15s");
+    assertThat(letter.attempts()).isEqualTo(4);
+    assertThat(letter.firstAttemptAt()).isEqualTo(firstAttempt);
+    assertThat(letter.lastAttemptAt()).isEqualTo(NOW);
+    assertThat(letter.webhookId()).isEqualTo("wh_1");
+    assertThat(letter.deliveryId()).isEqualTo(DeliveryIds.of("evt_1", "wh_1"));
+    assertThat(letter.eventId()).isEqualTo("evt_1");
+    assertThat(letter.eventType()).isEqualTo("job.failed");
+    assertThat(letter.value()).isEqualTo(body("evt_1"));
+    assertThat(letter.origin().offset()).isEqualTo(42);
+    assertThat(listener.deadLettered).containsExactly(letter);
+    assertThat(retries.calls).isEmpty();
+    assertThat(engine.inFlight()).isZero();
+  }
+
+  @Test
+  void deadLettersWithTheLastHttpStatusWhenTheScheduleIsExhausted() {
+    sender.script(new HttpResult.Response(404, null));
+
+    awaitDone(engine.deliver(taskAfter(3, NOW.minusSeconds(60))));
+
+    DeadLetter letter = deadLetters.single();
+    assertThat(letter.reason()).isEqualTo("http_status");
+    assertThat(letter.httpStatus()).isEqualTo(404);
+    assertThat(letter.attempts()).isEqualTo(4);
+  }
+
+  @Test
+  void retryAfterLongerThanTheScheduledDelayRaisesIt() {
+    sender.script(new HttpResult.Response(429, Duration.ofMinutes(2)));
+
+    awaitDone(engine.deliver(firstTask()));
+
+    assertThat(retries.calls)
+        .singleElement()
+        .extracting(FakeRetryScheduler.HandOver::dueAt)
+        .isEqualTo(NOW.plus(Duration.ofMinutes(2)));
+    assertThat(listener.retries)
+        .singleElement()
+        .extracting(r -> r.delay())
+        .isEqualTo(Duration.ofMinutes(2));
+  }
+
+  @Test
+  void retryAfterIsCappedAtTheMaximum() {
+    sender.script(new HttpResult.Response(503, Duration.ofDays(1)));
+
+    awaitDone(engine.deliver(firstTask()));
+
+    assertThat(retries.calls)
+        .singleElement()
+        .extracting(FakeRetryScheduler.HandOver::dueAt)
+        .isEqualTo(NOW.plus(MAX_RETRY_AFTER));
+  }
+
+  @Test
+  void retryAfterShorterThanTheScheduledDelayChangesNothing() {
+    sender.script(new HttpResult.Response(429, Duration.ofSeconds(1)));
+
+    awaitDone(engine.deliver(firstTask()));
+
+    assertThat(retries.calls)
+        .singleElement()
+        .extracting(FakeRetryScheduler.HandOver::dueAt)
+        .isEqualTo(NOW.plus(FIRST_DELAY));
+  }
+
+  @Test
+  void deadLettersAsExpiredWhenTheNextAttemptWouldFallPastMaxAge() {
+    // Next delay 66s; the task's age limit is reached 60s from now.
+    sender.script(new HttpResult.Response(503, null));
+
+    awaitDone(engine.deliver(taskAfter(1, NOW.minus(MAX_AGE).plusSeconds(60))));
+
+    DeadLetter letter = deadLetters.single();
+    assertThat(letter.reason()).isEqualTo("expired");
+    assertThat(letter.httpStatus()).isEqualTo(503);
+    assertThat(letter.attempts()).isEqualTo(2);
+    assertThat(retries.calls).isEmpty();
+  }
+
+  @Test
+  void handsOverWhenTheNextAttemptFallsJustInsideMaxAge() {
+    // Next delay 66s; the task's age limit is reached 70s from now.
+    sender.script(new HttpResult.Response(503, null));
+
+    awaitDone(engine.deliver(taskAfter(1, NOW.minus(MAX_AGE).plusSeconds(70))));
+
+    assertThat(retries.calls).hasSize(1);
+    assertThat(deadLetters.written).isEmpty();
+  }
+
+  @Test
+  void deadLettersAsGoneAndDisablesTheWebhookWhenTheEndpointAnswers410() {
+    sender.script(new HttpResult.Response(410, null));
+    DeliveryTask task = firstTask();
+
+    awaitDone(engine.deliver(task));
+
+    assertThat(disabled).containsExactly(task.subscription());
+    DeadLetter letter = deadLetters.single();
+    assertThat(letter.reason()).isEqualTo("gone");
+    assertThat(letter.httpStatus()).isEqualTo(410);
+    assertThat(letter.attempts()).isEqualTo(1);
+    assertThat(retries.calls).isEmpty();
+  }
+
+  @Test
+  void deadLettersAtOnceWithoutDisablingWhenTheEndpointAnswers413() {
+    sender.script(new HttpResult.Response(413, null));
+
+    awaitDone(engine.deliver(firstTask()));
+
+    assertThat(deadLetters.single().reason()).isEqualTo("payload_too_large");
+    assertThat(disabled).isEmpty();
+    assertThat(retries.calls).isEmpty();
+  }
+
+  @Test
+  void deadLettersAtOnceWhenTheTargetIsBlocked() {
+    sender.script(new HttpResult.Failure(HttpResult.Kind.BLOCKED_TARGET, "10.0.0.1 refused"));
+
+    awaitDone(engine.deliver(firstTask()));
+
+    DeadLetter letter = deadLetters.single();
+    assertThat(letter.reason()).isEqualTo("blocked_target");
+    assertThat(letter.error()).isEqualTo("10.0.0.1 refused");
+    assertThat(disabled).isEmpty();
+    assertThat(retries.calls).isEmpty();
+  }
+
+  @Test
+  void failedHandOverIsRetriedAndTheTaskEndsOnlyWhenOneIsAcknowledged() throws Exception {
+    retries.manual = true;
+    sender.script(new HttpResult.Response(503, null));
+
+    CompletableFuture<Void> done = engine.deliver(firstTask());
+
+    nextPending(retries.pending).completeExceptionally(new IllegalStateException("no leader"));
+    CompletableFuture<String> second = nextPending(retries.pending);
+    assertThat(done).isNotDone();
+    assertThat(engine.inFlight()).isEqualTo(1);
+    assertThat(listener.retries).isEmpty();
+
+    second.complete("5s");
+
+    awaitDone(done);
+    assertThat(retries.calls)
+        .hasSize(2)
+        .allSatisfy(h -> assertThat(h.dueAt()).isEqualTo(NOW.plus(FIRST_DELAY)));
+    assertThat(listener.retries).singleElement().extracting(r -> r.tier()).isEqualTo("5s");
+    assertThat(executor.delays).containsExactly(Duration.ofMillis(500));
+    assertThat(sender.requests).as("a failed hand-over is not a new attempt").hasSize(1);
+    assertThat(engine.inFlight()).isZero();
+  }
+
+  @Test
+  void repeatedHandOverFailuresBackOffLongerEachTime() {
+    retries.failNext.set(3);
+    sender.script(new HttpResult.Response(503, null));
+
+    awaitDone(engine.deliver(firstTask()));
+
+    assertThat(retries.calls).hasSize(4);
+    assertThat(executor.delays)
+        .containsExactly(Duration.ofMillis(500), Duration.ofSeconds(1), Duration.ofSeconds(2));
+  }
+
+  @Test
+  void failedDeadLetterWriteIsRetriedAndTheTaskEndsOnlyWhenOneIsAcknowledged() throws Exception {
+    deadLetters.manual = true;
+    sender.script(new HttpResult.Response(410, null));
+
+    CompletableFuture<Void> done = engine.deliver(firstTask());
+
+    nextPending(deadLetters.pending).completeExceptionally(new IllegalStateException("no leader"));
+    CompletableFuture<Void> second = nextPending(deadLetters.pending);
+    assertThat(done).isNotDone();
+    assertThat(listener.deadLettered).isEmpty();
+    assertThat(listener.writeFailures)
+        .singleElement()
+        .satisfies(
+            f -> {
+              assertThat(f.deadLetter().reason()).isEqualTo("gone");
+              assertThat(f.error()).hasMessageContaining("no leader");
+            });
+
+    second.complete(null);
+
+    awaitDone(done);
+    assertThat(deadLetters.calls).hasValue(2);
+    assertThat(listener.deadLettered)
+        .singleElement()
+        .satisfies(d -> assertThat(d.reason()).isEqualTo("gone"));
+    assertThat(engine.inFlight()).isZero();
+  }
+
+  @Test
+  void unusableEventIsDeadLetteredAgainAfterAFailedWrite() {
+    deadLetters.failNext.set(1);
+    DeadLetter letter =
+        DeadLetter.unusableEvent(
+            origin(NOW), "nope".getBytes(StandardCharsets.UTF_8), "invalid_event", "not JSON");
+
+    awaitDone(engine.deadLetter(letter));
+
+    assertThat(deadLetters.calls).hasValue(2);
+    assertThat(deadLetters.written).containsExactly(letter);
+    assertThat(listener.writeFailures).hasSize(1);
+    assertThat(executor.delays).containsExactly(Duration.ofMillis(500));
+    assertThat(engine.inFlight()).isZero();
+  }
+
+  @Test
+  void openBreakerHoldsTheTaskWithoutARequestOrAnAttempt() {
+    openBreaker(URL);
+    DeliveryTask task = firstTask();
+
+    awaitDone(engine.deliver(task));
+
+    assertThat(sender.requests).isEmpty();
+    assertThat(retries.calls)
+        .singleElement()
+        .satisfies(
+            h -> {
+              assertThat(h.task()).isEqualTo(task);
+              assertThat(h.dueAt()).isEqualTo(NOW.plus(BREAKER_WAIT));
+            });
+    assertThat(listener.held)
+        .singleElement()
+        .satisfies(
+            h -> {
+              assertThat(h.reason()).isEqualTo("circuit_open");
+              assertThat(h.delay()).isEqualTo(BREAKER_WAIT);
+            });
+    assertThat(listener.attempts).isEmpty();
+    assertThat(listener.retries).isEmpty();
+    assertThat(deadLetters.written).isEmpty();
+    assertThat(engine.inFlight()).isZero();
+  }
+
+  @Test
+  void heldTaskKeepsTheAttemptsItAlreadyMade() {
+    openBreaker(URL);
+    DeliveryTask task = taskAfter(2, NOW.minus(Duration.ofMinutes(5)));
+
+    awaitDone(engine.deliver(task));
+
+    assertThat(retries.calls).singleElement().extracting(h -> h.task()).isEqualTo(task);
+  }
+
+  @Test
+  void heldTaskPastMaxAgeIsDeadLetteredAsExpired() {
+    openBreaker(URL);
+    // Never attempted: its age counts from the record; the limit is reached 20s from now.
+    Origin old = origin(NOW.minus(MAX_AGE).plusSeconds(20));
+    DeliveryTask task = DeliveryTask.first(event("evt_1"), subscription("wh_1", URL), old);
+
+    awaitDone(engine.deliver(task));
+
+    DeadLetter letter = deadLetters.single();
+    assertThat(letter.reason()).isEqualTo("expired");
+    assertThat(letter.attempts()).isZero();
+    assertThat(letter.error()).contains("circuit_open").contains("hooks.example.com:443");
+    assertThat(sender.requests).isEmpty();
+    assertThat(retries.calls).isEmpty();
+  }
+
+  @Test
+  void taskForABusyEndpointWaitsInMemoryAndIsSentWhenTheSlotFrees() throws Exception {
+    sender.holdResponses();
+    CompletableFuture<Void> first = engine.deliver(firstTask());
+    CompletableFuture<HttpResult> firstResponse = nextPending(sender.pending);
+
+    CompletableFuture<Void> second = engine.deliver(task("evt_2", URL));
+
+    assertThat(sender.requests).as("the second waits for the slot").hasSize(1);
+    assertThat(second).isNotDone();
+    assertThat(retries.calls).as("a queued task is not handed over").isEmpty();
+    assertThat(listener.held).isEmpty();
+    assertThat(engine.inFlight()).isEqualTo(2);
+
+    firstResponse.complete(OK);
+    awaitDone(first);
+    nextPending(sender.pending).complete(OK);
+
+    awaitDone(second);
+    assertThat(sender.requests)
+        .extracting(r -> header(r, "x-y42-delivery"))
+        .containsExactly(DeliveryIds.of("evt_1", "wh_1"), DeliveryIds.of("evt_2", "wh_1"));
+    assertThat(listener.delivered).hasSize(2);
+    assertThat(slots.inFlight(Endpoints.key(URL))).isZero();
+    assertThat(engine.inFlight()).isZero();
+  }
+
+  @Test
+  void taskFindingTheEndpointsSlotAndWaitQueueTakenIsHeldAsBusy() throws Exception {
+    sender.holdResponses();
+    CompletableFuture<Void> first = engine.deliver(firstTask());
+    CompletableFuture<HttpResult> firstResponse = nextPending(sender.pending);
+    CompletableFuture<Void> queued = engine.deliver(task("evt_2", URL));
+    DeliveryTask third = task("evt_3", URL);
+
+    awaitDone(engine.deliver(third));
+
+    assertThat(retries.calls)
+        .singleElement()
+        .satisfies(
+            h -> {
+              assertThat(h.task()).isEqualTo(third);
+              assertThat(h.dueAt()).isEqualTo(NOW.plus(BUSY_WAIT));
+            });
+    assertThat(listener.held)
+        .singleElement()
+        .satisfies(
+            h -> {
+              assertThat(h.reason()).isEqualTo("endpoint_busy");
+              assertThat(h.delay()).isEqualTo(BUSY_WAIT);
+            });
+    assertThat(sender.requests).hasSize(1);
+    assertThat(first).isNotDone();
+    assertThat(queued).isNotDone();
+
+    firstResponse.complete(OK);
+    nextPending(sender.pending).complete(OK);
+
+    awaitDone(first);
+    awaitDone(queued);
+    assertThat(engine.inFlight()).isZero();
+  }
+
+  @Test
+  void queuedTaskIsHeldWhenTheBreakerOpensBeforeItGetsTheSlot() throws Exception {
+    sender.holdResponses();
+    CompletableFuture<Void> first = engine.deliver(firstTask());
+    CompletableFuture<HttpResult> firstResponse = nextPending(sender.pending);
+    DeliveryTask waiting = task("evt_2", URL);
+    CompletableFuture<Void> queued = engine.deliver(waiting);
+    openBreaker(URL);
+
+    firstResponse.complete(OK);
+
+    awaitDone(first);
+    awaitDone(queued);
+    assertThat(sender.requests).hasSize(1);
+    assertThat(retries.calls)
+        .singleElement()
+        .satisfies(
+            h -> {
+              assertThat(h.task()).isEqualTo(waiting);
+              assertThat(h.dueAt()).isEqualTo(NOW.plus(BREAKER_WAIT));
+            });
+    assertThat(listener.held).singleElement().extracting(h -> h.reason()).isEqualTo("circuit_open");
+    assertThat(slots.inFlight(Endpoints.key(URL))).as("the slot was given back").isZero();
+    assertThat(engine.inFlight()).isZero();
+  }
+
+  @Test
+  void parkHandsTheTaskOverAsItIsDueAtTheGivenTimeWithoutARequest() {
+    DeliveryTask task = taskAfter(2, NOW.minus(Duration.ofMinutes(5)));
+    Instant dueAt = NOW.plus(Duration.ofHours(3));
+
+    awaitDone(engine.park(task, dueAt));
+
+    assertThat(retries.calls)
+        .singleElement()
+        .satisfies(
+            h -> {
+              assertThat(h.task()).isEqualTo(task);
+              assertThat(h.dueAt()).isEqualTo(dueAt);
+            });
+    assertThat(sender.requests).isEmpty();
+    assertThat(listener.attempts).isEmpty();
+    assertThat(listener.retries).isEmpty();
+    assertThat(listener.held).isEmpty();
+    assertThat(deadLetters.written).isEmpty();
+    assertThat(engine.inFlight()).isZero();
+  }
+
+  @Test
+  void parkDoesNotWaitForABusyEndpointOrAnOpenBreaker() throws Exception {
+    openBreaker(URL);
+    slots.acquire(Endpoints.key(URL), () -> {});
+
+    awaitDone(engine.park(firstTask(), NOW.plus(Duration.ofHours(1))));
+
+    assertThat(retries.calls).hasSize(1);
+    assertThat(listener.held).isEmpty();
+  }
+
+  @Test
+  void parkedTaskEndsOnlyWhenAHandOverIsAcknowledged() throws Exception {
+    retries.manual = true;
+    Instant dueAt = NOW.plus(Duration.ofHours(3));
+
+    CompletableFuture<Void> done = engine.park(firstTask(), dueAt);
+
+    nextPending(retries.pending).completeExceptionally(new IllegalStateException("no leader"));
+    CompletableFuture<String> second = nextPending(retries.pending);
+    assertThat(done).isNotDone();
+    assertThat(engine.inFlight()).isEqualTo(1);
+
+    second.complete("5m");
+
+    awaitDone(done);
+    assertThat(retries.calls).hasSize(2).allSatisfy(h -> assertThat(h.dueAt()).isEqualTo(dueAt));
+    assertThat(executor.delays).containsExactly(Duration.ofMillis(500));
+    assertThat(engine.inFlight()).isZero();
+  }
+
+  @Test
+  void throwingListenerDoesNotKeepADeliveredTaskFromEnding() {
+    DeliveryEngine withThrowingListener = engine(new ThrowingListener());
+    sender.script(OK);
+
+    CompletableFuture<Void> done = withThrowingListener.deliver(firstTask());
+
+    awaitDone(done);
+    assertThat(done).isCompletedWithValue(null);
+    assertThat(withThrowingListener.inFlight()).isZero();
+    assertThat(slots.inFlight(Endpoints.key(URL))).as("the slot was freed").isZero();
+  }
+
+  @Test
+  void throwingListenerDoesNotKeepARetriedTaskFromEnding() {
+    DeliveryEngine withThrowingListener = engine(new ThrowingListener());
+    sender.script(new HttpResult.Response(503, null));
+
+    awaitDone(withThrowingListener.deliver(firstTask()));
+
+    assertThat(retries.calls).hasSize(1);
+    assertThat(withThrowingListener.inFlight()).isZero();
+  }
+
+  @Test
+  void throwingListenerDoesNotKeepAHeldTaskFromEnding() {
+    DeliveryEngine withThrowingListener = engine(new ThrowingListener());
+    openBreaker(URL);
+
+    awaitDone(withThrowingListener.deliver(firstTask()));
+
+    assertThat(retries.calls).hasSize(1);
+    assertThat(withThrowingListener.inFlight()).isZero();
+  }
+
+  @Test
+  void throwingListenerDoesNotStopADeadLetterFromBeingWrittenAgainAndEnding() {
+    DeliveryEngine withThrowingListener = engine(new ThrowingListener());
+    deadLetters.failNext.set(1);
+    sender.script(new HttpResult.Response(410, null));
+
+    awaitDone(withThrowingListener.deliver(firstTask()));
+
+    assertThat(deadLetters.calls).hasValue(2);
+    assertThat(deadLetters.single().reason()).isEqualTo("gone");
+    assertThat(disabled).hasSize(1);
+    assertThat(withThrowingListener.inFlight()).isZero();
+  }
+
+  @Test
+  void throwingWebhookDisablerDoesNotKeepTheTaskFromBeingDeadLettered() {
+    DeliveryEngine failingDisable =
+        new DeliveryEngine(
+            sender,
+            deadLetters,
+            retries,
+            subscription -> {
+              throw new IllegalStateException("subscription store down");
+            },
+            new RetryPolicy(
+                List.of(Duration.ofSeconds(5)), 0.2, MAX_RETRY_AFTER, MAX_AGE, () -> 0.5),
+            new EndpointGuards(breakers, RateLimiterRegistry.ofDefaults(), slots, BUSY_WAIT),
+            listener,
+            Clock.fixed(NOW, ZoneOffset.UTC),
+            executor);
+    sender.script(new HttpResult.Response(410, null));
+
+    awaitDone(failingDisable.deliver(firstTask()));
+
+    assertThat(deadLetters.single().reason()).isEqualTo("gone");
+    assertThat(failingDisable.inFlight()).isZero();
+  }
+
+  @Test
+  void throwingListenerDoesNotKeepAParkedTaskFromEnding() {
+    DeliveryEngine withThrowingListener = engine(new ThrowingListener());
+
+    awaitDone(withThrowingListener.park(firstTask(), NOW.plus(Duration.ofHours(1))));
+
+    assertThat(withThrowingListener.inFlight()).isZero();
+  }
+
+  @Test
+  void busyEndpointDoesNotHoldUpAnotherEndpoint() throws Exception {
+    sender.holdResponses();
+    engine.deliver(firstTask());
+    nextPending(sender.pending);
+
+    CompletableFuture<Void> other = engine.deliver(task("evt_2", OTHER_URL));
+    nextPending(sender.pending).complete(OK);
+
+    awaitDone(other);
+    assertThat(sender.requests).extracting(WebhookRequest::url).containsExactly(URL, OTHER_URL);
+    assertThat(listener.held).isEmpty();
+  }
+
+  @Test
+  void webhookOverItsRateLimitWaitsInProcessWithoutAHandOverOrAnAttempt() {
+    Subscription limited = TestSubscriptions.subscription("wh_1", "space_1", URL, true, 1);
+    sender.script(OK);
+    awaitDone(engine.deliver(DeliveryTask.first(event("evt_1"), limited, origin(NOW))));
+
+    awaitDone(engine.deliver(DeliveryTask.first(event("evt_2"), limited, origin(NOW))));
+
+    assertThat(executor.delays).contains(Duration.ofSeconds(1));
+    assertThat(sender.requests).hasSize(2);
+    assertThat(listener.delivered).extracting(DeliveryTask::attempts).containsExactly(1, 1);
+    assertThat(retries.calls).isEmpty();
+    assertThat(listener.held).isEmpty();
+  }
+
+  @Test
+  void endpointFailuresCountAgainstTheBreakerButClientErrorsDoNot() {
+    sender.script(new HttpResult.Response(503, null), new HttpResult.Response(404, null), OK);
+
+    awaitDone(engine.deliver(task("evt_1", URL)));
+    awaitDone(engine.deliver(task("evt_2", URL)));
+    awaitDone(engine.deliver(task("evt_3", URL)));
+
+    CircuitBreaker.Metrics metrics = breakers.circuitBreaker(Endpoints.key(URL)).getMetrics();
+    assertThat(metrics.getNumberOfFailedCalls()).isEqualTo(1);
+    assertThat(metrics.getNumberOfSuccessfulCalls()).isEqualTo(2);
+  }
+
+  @Test
+  void taskCountsAsInFlightUntilItsResponseArrives() throws Exception {
+    sender.holdResponses();
+
+    CompletableFuture<Void> done = engine.deliver(firstTask());
+    CompletableFuture<HttpResult> response = nextPending(sender.pending);
+
+    assertThat(engine.inFlight()).isEqualTo(1);
+    response.complete(OK);
+    awaitDone(done);
+    assertThat(engine.inFlight()).isZero();
+  }
+
+  /** One request in flight per endpoint and one more waiting for it. */
+  private DeliveryEngine engine(DeliveryListener listener) {
+    return new DeliveryEngine(
+        sender,
+        deadLetters,
+        retries,
+        disabled::add,
+        new RetryPolicy(
+            List.of(Duration.ofSeconds(5), Duration.ofMinutes(1), Duration.ofMinutes(5)),
+            0.2,
+            MAX_RETRY_AFTER,
+            MAX_AGE,
+            () -> 0.75),
+        new EndpointGuards(breakers, RateLimiterRegistry.ofDefaults(), slots, BUSY_WAIT),
+        listener,
+        Clock.fixed(NOW, ZoneOffset.UTC),
+        executor);
+  }
+
+  private void openBreaker(URI url) {
+    breakers.circuitBreaker(Endpoints.key(url)).transitionToOpenState();
+  }
+
+  /** A listener that fails on every call. */
+  private static final class ThrowingListener implements DeliveryListener {
+    @Override
+    public void attemptFinished(DeliveryTask task, Outcome outcome, Duration elapsed) {
+      throw new IllegalStateException("listener broken");
+    }
+
+    @Override
+    public void delivered(DeliveryTask task) {
+      throw new IllegalStateException("listener broken");
+    }
+
+    @Override
+    public void retryScheduled(
+        DeliveryTask task, Outcome.Retry outcome, String tier, Duration delay) {
+      throw new IllegalStateException("listener broken");
+    }
+
+    @Override
+    public void held(DeliveryTask task, String reason, Duration wait) {
+      throw new IllegalStateException("listener broken");
+    }
+
+    @Override
+    public void deadLettered(DeadLetter deadLetter) {
+      throw new IllegalStateException("listener broken");
+    }
+
+    @Override
+    public void deadLetterWriteFailed(DeadLetter deadLetter, Throwable error) {
+      throw new IllegalStateException("listener broken");
+    }
+  }
+
+  private static DeliveryTask firstTask() {
+    return task("evt_1", URL);
+  }
+
+  private static DeliveryTask task(String eventId, URI url) {
+    return DeliveryTask.first(event(eventId), subscription("wh_1", url), origin(NOW));
+  }
+
+  private static DeliveryTask taskAfter(int attempts, Instant firstAttemptAt) {
+    DeliveryTask first = firstTask();
+    return new DeliveryTask(
+        first.event(),
+        first.subscription(),
+        first.deliveryId(),
+        first.origin(),
+        attempts,
+        firstAttemptAt,
+        firstAttemptAt.plusSeconds(1));
+  }
+
+  private static Event event(String id) {
+    return new Event(id, "job.failed", TestSubscriptions.SPACE, null, body(id));
+  }
+
+  private static byte[] body(String eventId) {
+    return ("{\"id\":\"" + eventId + "\",\"type\":\"job.failed\",\"space_id\":\"space_1\"}")
+        .getBytes(StandardCharsets.UTF_8);
+  }
+
+  private static Origin origin(Instant timestamp) {
+    return new Origin(
+        "y42.events.jobs", 3, 42, "space_1".getBytes(StandardCharsets.UTF_8), timestamp);
+  }
+
+  private static <T> CompletableFuture<T> nextPending(BlockingQueue<CompletableFuture<T>> queue)
+      throws InterruptedException {
+    CompletableFuture<T> next = queue.poll(5, TimeUnit.SECONDS);
+    assertThat(next).as("the engine made no further call within 5s").isNotNull();
+    return next;
+  }
+
+  private static void awaitDone(CompletableFuture<Void> done) {
+    await()
+        .pollDelay(Duration.ZERO)
+        .pollInterval(Duration.ofMillis(5))
+        .atMost(Duration.ofSeconds(5))
+        .until(done::isDone);
+    assertThat(done).isCompleted();
+  }
+
+  private static String header(WebhookRequest request, String name) {
+    return request.headers().stream()
+        .filter(h -> h.name().equals(name))
+        .map(WebhookRequest.Header::value)
+        .findFirst()
+        .orElse(null);
+  }
+}

@@ -1,0 +1,112 @@
+package dev.fanout.delivery;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.function.DoubleSupplier;
+import org.junit.jupiter.api.Test;
+
+class RetryPolicyTest {
+  private static final List<Duration> SCHEDULE =
+      List.of(Duration.ofSeconds(5), Duration.ofMinutes(1), Duration.ofMinutes(5));
+
+  @Test
+  void lowestRandomGivesDelayShortenedByTheJitter() {
+    assertThat(policy(0.2, () -> 0.0).nextDelay(1, null)).hasValue(Duration.ofSeconds(4));
+  }
+
+  @Test
+  void highestRandomGivesDelayLengthenedByTheJitter() {
+    // DoubleSupplier values are below 1.0; 0.999999 comes within a millisecond of +20%.
+    Duration delay = policy(0.2, () -> 0.999_999).nextDelay(1, null).orElseThrow();
+
+    assertThat(delay).isBetween(Duration.ofMillis(5999), Duration.ofSeconds(6));
+  }
+
+  @Test
+  void middleRandomGivesTheNominalDelay() {
+    assertThat(policy(0.2, () -> 0.5).nextDelay(2, null)).hasValue(Duration.ofMinutes(1));
+  }
+
+  @Test
+  void delayStaysWithinJitterBoundsForAnyRandomValue() {
+    for (double r = 0.0; r < 1.0; r += 0.05) {
+      double value = r;
+      Duration delay = policy(0.2, () -> value).nextDelay(3, null).orElseThrow();
+      assertThat(delay).isBetween(Duration.ofMinutes(4), Duration.ofMinutes(6));
+    }
+  }
+
+  @Test
+  void zeroJitterGivesExactSchedule() {
+    RetryPolicy policy = policy(0.0, () -> 0.123);
+
+    assertThat(policy.nextDelay(1, null)).hasValue(Duration.ofSeconds(5));
+    assertThat(policy.nextDelay(2, null)).hasValue(Duration.ofMinutes(1));
+    assertThat(policy.nextDelay(3, null)).hasValue(Duration.ofMinutes(5));
+  }
+
+  @Test
+  void longerRetryAfterReplacesTheScheduledDelay() {
+    assertThat(policy(0.0, () -> 0.5).nextDelay(1, Duration.ofSeconds(30)))
+        .hasValue(Duration.ofSeconds(30));
+  }
+
+  @Test
+  void shorterRetryAfterDoesNotShortenTheScheduledDelay() {
+    assertThat(policy(0.0, () -> 0.5).nextDelay(2, Duration.ofSeconds(1)))
+        .hasValue(Duration.ofMinutes(1));
+  }
+
+  @Test
+  void retryAfterIsCappedAtMaximum() {
+    assertThat(policy(0.0, () -> 0.5).nextDelay(1, Duration.ofDays(3)))
+        .hasValue(Duration.ofHours(1));
+  }
+
+  @Test
+  void scheduleExhaustedGivesNoDelay() {
+    RetryPolicy policy = policy(0.2, () -> 0.5);
+
+    assertThat(policy.nextDelay(3, null)).isPresent();
+    assertThat(policy.nextDelay(4, null)).isEmpty();
+    assertThat(policy.nextDelay(4, Duration.ofSeconds(1))).isEmpty();
+    assertThat(policy.maxAttempts()).isEqualTo(4);
+  }
+
+  @Test
+  void noAttemptYetGivesNoDelay() {
+    assertThat(policy(0.2, () -> 0.5).nextDelay(0, null)).isEmpty();
+  }
+
+  @Test
+  void tierNameIsTheNominalDelayOfTheNextWait() {
+    RetryPolicy policy = policy(0.2, () -> 0.5);
+
+    assertThat(policy.tierName(1)).isEqualTo("5s");
+    assertThat(policy.tierName(2)).isEqualTo("1m");
+    assertThat(policy.tierName(3)).isEqualTo("5m");
+    assertThat(policy.tierName(9)).isEqualTo("5m");
+  }
+
+  @Test
+  void workDueAfterMaxAgeIsExpired() {
+    RetryPolicy policy = policy(0.2, () -> 0.5);
+    Instant first = Instant.parse("2026-01-01T00:00:00Z");
+
+    assertThat(policy.expired(first, first.plus(Duration.ofHours(72)))).isFalse();
+    assertThat(policy.expired(first, first.plus(Duration.ofHours(72)).plusMillis(1))).isTrue();
+    assertThat(policy.expired(first, first.plusSeconds(5))).isFalse();
+  }
+
+  @Test
+  void taskNeverAttemptedIsNotExpired() {
+    assertThat(policy(0.2, () -> 0.5).expired(null, Instant.MAX)).isFalse();
+  }
+
+  private static RetryPolicy policy(double jitter, DoubleSupplier random) {
+    return new RetryPolicy(SCHEDULE, jitter, Duration.ofHours(1), Duration.ofHours(72), random);
+  }
+}
