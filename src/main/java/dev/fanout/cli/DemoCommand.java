@@ -252,7 +252,7 @@ final class DemoCommand extends BaseCommand {
     out.println(
         "  java -jar target/fanout.jar --bootstrap-servers "
             + bootstrap
-            + " --set delivery.allowed-networks=127.0.0.0/8 webhooks add --space "
+            + " webhooks add --space "
             + SPACE
             + " --url "
             + receiver.url("/hooks/ok")

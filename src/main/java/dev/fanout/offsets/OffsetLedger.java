@@ -16,9 +16,10 @@ import org.apache.kafka.common.TopicPartition;
 public final class OffsetLedger {
   private final Map<TopicPartition, PartitionOffsets> partitions = new ConcurrentHashMap<>();
 
+  /** Starts tracking newly assigned partitions; partitions already tracked keep their state. */
   public void assigned(Collection<TopicPartition> assigned) {
     for (TopicPartition tp : assigned) {
-      partitions.put(tp, new PartitionOffsets());
+      partitions.putIfAbsent(tp, new PartitionOffsets());
     }
   }
 

@@ -308,7 +308,8 @@ public final class Dispatcher implements Runnable {
     public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
       ledger.assigned(partitions);
       for (TopicPartition tp : partitions) {
-        queues.put(tp, new ArrayDeque<>());
+        // Incremental (cooperative) assignment lists only new partitions; never reset one we own.
+        queues.putIfAbsent(tp, new ArrayDeque<>());
       }
       assignedCount = queues.size();
       if (!partitions.isEmpty()) {
