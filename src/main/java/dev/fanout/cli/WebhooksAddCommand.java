@@ -40,6 +40,12 @@ final class WebhooksAddCommand extends BaseCommand {
   @Option(names = "--disabled", description = "Register it disabled.")
   boolean disabled;
 
+  @Option(
+      names = "--rate-limit",
+      paramLabel = "N",
+      description = "Send at most N requests per second to this webhook (throttled work waits).")
+  Integer rateLimit;
+
   @ArgGroup(exclusive = true)
   SecretSource secretSource;
 
@@ -72,18 +78,24 @@ final class WebhooksAddCommand extends BaseCommand {
     if (patterns.isEmpty()) {
       throw new ParameterException(spec.commandLine(), "--events: give at least one event type");
     }
+    if (rateLimit != null && rateLimit < 1) {
+      throw new ParameterException(spec.commandLine(), "--rate-limit: give 1 or more");
+    }
     SigningSecret secret = readSecret();
     String id = newId();
+    SubscriptionCodec codec = new SubscriptionCodec(cipher(), config().requireEncryptedSecrets());
     byte[] value =
-        new SubscriptionCodec(cipher(), config().requireEncryptedSecrets())
-            .encode(
-                id,
-                space,
-                URI.create(url),
-                patterns.stream().map(EventPattern::text).toList(),
-                !disabled,
-                secret,
-                description);
+        codec.encode(
+            id,
+            space,
+            URI.create(url),
+            patterns.stream().map(EventPattern::text).toList(),
+            !disabled,
+            secret,
+            description);
+    if (rateLimit != null) {
+      value = codec.withRateLimit(value, rateLimit);
+    }
     if (config().requireEncryptedSecrets() && secret != null && !cipher().canEncrypt()) {
       throw new CommandFailure(
           "security.require-encrypted-secrets=true but FANOUT_SECRET_KEYS holds no key");

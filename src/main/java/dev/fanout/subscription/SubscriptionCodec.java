@@ -106,6 +106,20 @@ public final class SubscriptionCodec {
     return write(root);
   }
 
+  /** A record with {@code rate_limit_per_second} set; every other field is kept as it was. */
+  public byte[] withRateLimit(byte[] value, int perSecond) {
+    if (perSecond < 1) {
+      throw new IllegalArgumentException("a rate limit must be at least 1 per second");
+    }
+    try {
+      ObjectNode root = (ObjectNode) JSON.readTree(value);
+      root.put("rate_limit_per_second", perSecond);
+      return write(root);
+    } catch (IOException | ClassCastException e) {
+      throw new IllegalArgumentException("not a subscription record");
+    }
+  }
+
   /** The stored record with {@code enabled} replaced; every other field is kept as it was. */
   public byte[] withEnabled(Subscription subscription, boolean enabled) {
     try {

@@ -120,6 +120,16 @@ public final class FanoutHarness implements AutoCloseable {
     putConfigRecord(id, value);
   }
 
+  /** Registers a webhook that accepts at most {@code perSecond} requests a second. */
+  public String addRateLimitedWebhook(URI url, String events, int perSecond) {
+    String id = "wh_" + UUID.randomUUID().toString().replace("-", "").substring(0, 20);
+    SubscriptionCodec codec = new SubscriptionCodec(cipher, false);
+    byte[] value =
+        codec.encode(id, SPACE, url, Arrays.asList(events.split(",")), true, null, "test");
+    putConfigRecord(id, codec.withRateLimit(value, perSecond));
+    return id;
+  }
+
   public void putConfigRecord(String key, byte[] valueOrNull) {
     send(config.topics().webhooks(), key.getBytes(StandardCharsets.UTF_8), valueOrNull);
   }
