@@ -77,7 +77,7 @@ public final class FanoutWorker implements AutoCloseable {
   private final Thread eventThread;
   private final Thread retryThread;
   private final ManagementServer management;
-  private boolean closed;
+  private volatile boolean closed;
 
   private FanoutWorker(FanoutConfig config, SecretCipher cipher, Clock clock) throws IOException {
     this.config = config;
@@ -177,7 +177,7 @@ public final class FanoutWorker implements AutoCloseable {
         port < 0
             ? null
             : new ManagementServer(
-                config.operations().managementHost(), port, registry, this::ready);
+                config.operations().managementHost(), port, registry, this::live, this::ready);
   }
 
   /**
@@ -214,6 +214,15 @@ public final class FanoutWorker implements AutoCloseable {
   }
 
   /** Ready: the subscription table has caught up and this member owns partitions. */
+  /**
+   * Live: the consumer loops and the subscription reader are still running. A loop stopped by an
+   * unexpected error makes the worker not live, so an orchestrator restarts it instead of leaving a
+   * member that consumes nothing.
+   */
+  public boolean live() {
+    return closed || (events.isRunning() && retries.isRunning() && !store.failed());
+  }
+
   public boolean ready() {
     return store.isCaughtUp() && events.hasAssignment();
   }

@@ -132,8 +132,18 @@ public final class DeliveryEngine {
     try {
       request = WebhookRequests.build(attempted, startedAt);
     } catch (RuntimeException e) {
+      // A subscription that cannot be turned into a request must not stop the dispatcher: the
+      // task is dead-lettered, and the message names the exception's type only (it may hold a key).
       guards.release(admitted, new Outcome.Delivered(0), Duration.ZERO);
-      throw e;
+      log.error(
+          "cannot build the request of delivery {}: {}",
+          attempted.deliveryId(),
+          e.getClass().getName());
+      writeDeadLetter(
+          deadLetterOf(
+              attempted, "invalid_event", 0, "request not built: " + e.getClass().getSimpleName()),
+          done);
+      return;
     }
     sender
         .send(request)

@@ -25,7 +25,11 @@ public final class ManagementServer implements AutoCloseable {
   private final HttpServer server;
 
   public ManagementServer(
-      String host, int port, PrometheusMeterRegistry registry, BooleanSupplier ready)
+      String host,
+      int port,
+      PrometheusMeterRegistry registry,
+      BooleanSupplier live,
+      BooleanSupplier ready)
       throws IOException {
     server = HttpServer.create(new InetSocketAddress(host, port), 16);
     server.setExecutor(
@@ -40,7 +44,11 @@ public final class ManagementServer implements AutoCloseable {
         exchange ->
             respond(exchange, 200, "text/plain; version=0.0.4; charset=utf-8", registry.scrape()));
     server.createContext(
-        "/health/live", exchange -> respond(exchange, 200, "text/plain", "live\n"));
+        "/health/live",
+        exchange -> {
+          boolean isLive = live.getAsBoolean();
+          respond(exchange, isLive ? 200 : 503, "text/plain", isLive ? "live\n" : "stopped\n");
+        });
     server.createContext(
         "/health/ready",
         exchange -> {

@@ -40,7 +40,11 @@ public final class SigningSecret {
   private static byte[] standardWebhooksKey(String text, byte[] utf8) {
     if (text.startsWith(STANDARD_WEBHOOKS_PREFIX)) {
       try {
-        return Base64.getDecoder().decode(text.substring(STANDARD_WEBHOOKS_PREFIX.length()));
+        byte[] key = Base64.getDecoder().decode(text.substring(STANDARD_WEBHOOKS_PREFIX.length()));
+        if (key.length > 0) {
+          return key;
+        }
+        // "whsec_" alone: an HMAC key cannot be empty, so use the raw bytes.
       } catch (IllegalArgumentException e) {
         // Not base64 after all: fall back to the raw bytes, as for any other secret.
       }

@@ -98,6 +98,11 @@ public final class Dispatcher implements Runnable {
     this.clock = clock;
   }
 
+  /** False once the loop has ended, by request or by an unexpected error. */
+  public boolean isRunning() {
+    return stopped.getCount() > 0;
+  }
+
   /** Whether this member currently owns at least one partition. */
   public boolean hasAssignment() {
     return assignedCount > 0;
@@ -123,6 +128,7 @@ public final class Dispatcher implements Runnable {
       } catch (RuntimeException e) {
         log.warn("closing the {} consumer failed: {}", name, e.toString());
       }
+      assignedCount = 0;
       stopped.countDown();
     }
   }

@@ -9,6 +9,31 @@ import org.junit.jupiter.api.Test;
 class SigningSecretTest {
 
   @Test
+  void aBareWhsecPrefixSignsWithTheRawBytesInsteadOfAnEmptyKey() {
+    byte[] body = "{}".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    // An empty HMAC key is refused by the JDK; such a secret must still sign, not crash delivery.
+    String signature = Signer.standardSignature(new SigningSecret("whsec_"), "dlv_1", 1L, body);
+    assertThat(signature)
+        .isEqualTo(
+            "v1,"
+                + java.util.Base64.getEncoder()
+                    .encodeToString(
+                        hmac(
+                            "whsec_".getBytes(java.nio.charset.StandardCharsets.UTF_8),
+                            "dlv_1.1.{}")));
+  }
+
+  private static byte[] hmac(byte[] key, String data) {
+    try {
+      javax.crypto.Mac mac = javax.crypto.Mac.getInstance("HmacSHA256");
+      mac.init(new javax.crypto.spec.SecretKeySpec(key, "HmacSHA256"));
+      return mac.doFinal(data.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    } catch (java.security.GeneralSecurityException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  @Test
   void toStringNeverRevealsTheSecret() {
     SigningSecret secret = new SigningSecret("s3cr3t-value-xyz");
 

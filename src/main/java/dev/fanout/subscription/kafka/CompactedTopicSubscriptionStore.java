@@ -65,6 +65,11 @@ public final class CompactedTopicSubscriptionStore implements Runnable, AutoClos
     return index;
   }
 
+  /** Whether the reader stopped on an error (it then no longer follows the topic). */
+  public boolean failed() {
+    return failure != null;
+  }
+
   public boolean isCaughtUp() {
     return caughtUp.getCount() == 0;
   }
