@@ -104,6 +104,18 @@ public final class ApacheHttpWebhookSender implements WebhookSender {
 
   @Override
   public CompletableFuture<HttpResult> send(WebhookRequest request) {
+    try {
+      return exchange(request);
+    } catch (RuntimeException e) {
+      // The contract is a future that always completes normally: a request the client refuses
+      // outright (an odd URL, a client already closed) is a connection failure, not a crash.
+      return CompletableFuture.completedFuture(
+          new HttpResult.Failure(
+              HttpResult.Kind.CONNECT, "request not sent: " + e.getClass().getSimpleName()));
+    }
+  }
+
+  private CompletableFuture<HttpResult> exchange(WebhookRequest request) {
     CompletableFuture<HttpResult> result = new CompletableFuture<>();
     URI url = request.url();
     if (viaProxy && refusedLiteral(url.getHost())) {
