@@ -54,8 +54,11 @@ public final class RetryRouter implements RecordRouter {
     }
     Instant now = clock.instant();
     boolean due = !now.isBefore(pending.dueAt());
-    if (!due && !tooLongFor(record.topic(), Duration.between(now, pending.dueAt()))) {
-      return new Route.NotBefore(pending.dueAt());
+    if (!due) {
+      Instant waitUntil = waitUntil(record, pending.dueAt(), now);
+      if (waitUntil != null) {
+        return new Route.NotBefore(waitUntil);
+      }
     }
     EventParser.Result parsed = parser.parse(record.value());
     if (parsed instanceof EventParser.Rejected rejected) {
@@ -71,13 +74,24 @@ public final class RetryRouter implements RecordRouter {
       return new Route.Skip();
     }
     var task = RetryRecords.task(pending, event, subscription.get());
+    // Not due here means: due too late for this tier, and it has served its time in it.
     return due ? new Route.Deliver(List.of(task)) : new Route.Park(task, pending.dueAt());
   }
 
-  /** Whether waiting here would hold the partition longer than any record of this tier should. */
-  private boolean tooLongFor(String topic, Duration remaining) {
-    Duration tier = tiers.delayOf(topic);
-    return tier != null && remaining.compareTo(tiers.longestWait(tier)) > 0;
+  /**
+   * How long a record not yet due holds its partition, or null when it should be parked again. A
+   * record due within its tier's longest wait waits for its due time. One due later waits, like any
+   * record of its tier, until it has spent one tier delay in the topic, and is then parked again:
+   * each hop costs the partition no more than a tier delay, and a record that is consumed at once
+   * is never rewritten at once, over and over.
+   */
+  private Instant waitUntil(ConsumerRecord<byte[], byte[]> record, Instant dueAt, Instant now) {
+    Duration tier = tiers.delayOf(record.topic());
+    if (tier == null || Duration.between(now, dueAt).compareTo(tiers.longestWait(tier)) <= 0) {
+      return dueAt;
+    }
+    Instant served = Instant.ofEpochMilli(Math.max(0, record.timestamp())).plus(tier);
+    return now.isBefore(served) ? served : null;
   }
 
   private static DeadLetter deadLetter(

@@ -220,7 +220,10 @@ class RetryRouterTest {
     index.apply("wh_1", webhook);
     clock.set(DUE.minus(LONGEST_WAIT).minusMillis(1));
 
-    Route route = router.route(tierRecord(task(2, FIRST), DUE));
+    Instant now = DUE.minus(LONGEST_WAIT).minusMillis(1);
+    Route route =
+        router.route(
+            tierRecordWrittenAt(TIER_TOPIC, task(2, FIRST), DUE, now.minus(Duration.ofMinutes(1))));
 
     assertThat(route).isInstanceOf(Route.Park.class);
     Route.Park park = (Route.Park) route;
@@ -247,17 +250,29 @@ class RetryRouterTest {
     index.apply("wh_1", TestSubscriptions.subscription("wh_1", URL));
     Instant dueAt = DUE.plus(Duration.ofHours(1));
 
-    Route route = shortRouter.route(tierRecord("fanout.retry.2s", task(1, FIRST), dueAt));
+    clock.set(DUE);
+    Route fresh =
+        shortRouter.route(tierRecordWrittenAt("fanout.retry.2s", task(1, FIRST), dueAt, DUE));
+    Route served =
+        shortRouter.route(
+            tierRecordWrittenAt(
+                "fanout.retry.2s", task(1, FIRST), dueAt, DUE.minus(Duration.ofSeconds(2))));
 
-    assertThat(route).isInstanceOf(Route.Park.class);
-    assertThat(((Route.Park) route).dueAt()).isEqualTo(dueAt);
+    assertThat(fresh)
+        .as("a record just written waits one tier delay before it moves on")
+        .isEqualTo(new Route.NotBefore(DUE.plus(Duration.ofSeconds(2))));
+    assertThat(served).isInstanceOf(Route.Park.class);
+    assertThat(((Route.Park) served).dueAt()).isEqualTo(dueAt);
   }
 
   @Test
   void parkingARecordOfADeletedWebhookSkipsIt() {
     clock.set(DUE.minus(Duration.ofMinutes(10)));
 
-    Route route = router.route(tierRecord(task(1, FIRST), DUE));
+    Route route =
+        router.route(
+            tierRecordWrittenAt(
+                TIER_TOPIC, task(1, FIRST), DUE, DUE.minus(Duration.ofMinutes(11))));
 
     assertThat(route).isInstanceOf(Route.Skip.class);
     assertThat(listener.cancelled).containsExactly("job.failed");
@@ -313,12 +328,22 @@ class RetryRouterTest {
 
   private static ConsumerRecord<byte[], byte[]> tierRecord(
       String topic, DeliveryTask task, Instant dueAt, byte[] value) {
+    return tierRecord(topic, task, dueAt, value, FIRST);
+  }
+
+  private static ConsumerRecord<byte[], byte[]> tierRecordWrittenAt(
+      String topic, DeliveryTask task, Instant dueAt, Instant writtenAt) {
+    return tierRecord(topic, task, dueAt, task.event().body(), writtenAt);
+  }
+
+  private static ConsumerRecord<byte[], byte[]> tierRecord(
+      String topic, DeliveryTask task, Instant dueAt, byte[] value, Instant writtenAt) {
     ProducerRecord<byte[], byte[]> written = RetryRecords.write(topic, task, dueAt);
     return new ConsumerRecord<>(
         topic,
         0,
         7,
-        FIRST.toEpochMilli(),
+        writtenAt.toEpochMilli(),
         TimestampType.CREATE_TIME,
         -1,
         -1,
