@@ -121,7 +121,7 @@ public final class DeliveryEngine {
       return;
     }
     if (decision instanceof EndpointGuards.Throttled throttled) {
-      later(() -> attempt(task, done), throttled.delay());
+      later(() -> decide(task, guards.admitWithSlot(task), done), throttled.delay());
       return;
     }
     EndpointGuards.Admitted admitted = (EndpointGuards.Admitted) decision;

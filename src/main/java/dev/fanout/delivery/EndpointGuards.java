@@ -17,7 +17,7 @@ import java.util.concurrent.TimeUnit;
  *   <li>a Resilience4j circuit breaker per endpoint (scheme, host, port): while open, its tasks are
  *       held in a retry tier, using up no attempt;
  *   <li>a Resilience4j rate limiter per webhook that asks for one ({@code rate_limit_per_second}):
- *       throttled tasks wait briefly in process.
+ *       throttled tasks wait briefly in process, keeping their endpoint slot.
  * </ul>
  *
  * Every {@link Admitted} must be released exactly once with the attempt's outcome. Thread-safe.
@@ -50,7 +50,10 @@ public final class EndpointGuards {
   /** Do not send: hand the task over to be tried after {@code delay}, using up no attempt. */
   public record Held(Duration delay, String reason) implements Decision {}
 
-  /** Over the webhook's rate: try again in process after {@code delay}. */
+  /**
+   * Over the webhook's rate: keep the endpoint slot and try again in process, with {@link
+   * #admitWithSlot}, after {@code delay}.
+   */
   public record Throttled(Duration delay) implements Decision {}
 
   /** The endpoint is busy: {@code retry} runs when a slot frees. */
@@ -84,8 +87,10 @@ public final class EndpointGuards {
     }
     Integer rate = task.subscription().rateLimitPerSecond();
     if (rate != null && !limiter(task.subscription().id(), rate).acquirePermission()) {
+      // The task keeps its endpoint slot while it waits, so a busy rate-limited webhook fills its
+      // endpoint's slots and queue, and then has its overflow held in a retry tier, instead of
+      // piling up waiting tasks in the worker's in-flight budget.
       breaker.releasePermission();
-      slots.release(endpoint);
       return new Throttled(Duration.ofMillis(Math.max(10, 1000 / rate)));
     }
     return new Admitted(endpoint, breaker);

@@ -208,7 +208,7 @@ class EndpointGuardsTest {
   }
 
   @Test
-  void throttlesAWebhookOverItsRateLimitAndGivesBackItsSlotAndPermission() {
+  void throttlesAWebhookOverItsRateLimitKeepingItsSlotButNotTheBreakerPermission() {
     guards.release(admitted(task("wh_1", URL, 2)), OK, Duration.ZERO);
     guards.release(admitted(task("wh_1", URL, 2)), OK, Duration.ZERO);
     breaker(URL).transitionToOpenState();
@@ -217,10 +217,29 @@ class EndpointGuardsTest {
     EndpointGuards.Decision decision = guards.admit(task("wh_1", URL, 2), NO_RETRY);
 
     assertThat(decision).isEqualTo(new EndpointGuards.Throttled(Duration.ofMillis(500)));
-    assertThat(slots.inFlight(Endpoints.key(URL))).as("the slot was given back").isZero();
+    assertThat(slots.inFlight(Endpoints.key(URL)))
+        .as("the throttled task keeps its endpoint slot while it waits")
+        .isEqualTo(1);
     assertThat(guards.admit(task("wh_2", URL, null), NO_RETRY))
         .as("the probe permission was given back")
         .isInstanceOf(EndpointGuards.Admitted.class);
+  }
+
+  @Test
+  void throttledTasksAreBoundedByTheirEndpointsSlotsAndQueue() {
+    guards.release(admitted(task("wh_1", URL, 1)), OK, Duration.ZERO); // uses this second's permit
+
+    // Two slots, two queue places: the fifth throttled task is held, not kept in memory.
+    assertThat(guards.admit(task("wh_1", URL, 1), NO_RETRY))
+        .isInstanceOf(EndpointGuards.Throttled.class);
+    assertThat(guards.admit(task("wh_1", URL, 1), NO_RETRY))
+        .isInstanceOf(EndpointGuards.Throttled.class);
+    assertThat(guards.admit(task("wh_1", URL, 1), () -> {}))
+        .isInstanceOf(EndpointGuards.Queued.class);
+    assertThat(guards.admit(task("wh_1", URL, 1), () -> {}))
+        .isInstanceOf(EndpointGuards.Queued.class);
+    assertThat(guards.admit(task("wh_1", URL, 1), NO_RETRY))
+        .isEqualTo(new EndpointGuards.Held(BUSY_WAIT, "endpoint_busy"));
   }
 
   @Test
