@@ -124,7 +124,7 @@ public final class FanoutWorker implements AutoCloseable {
             sender,
             new KafkaDeadLetterWriter(producer, config.topics().dlq()),
             new KafkaRetryScheduler(producer, tiers, clock),
-            subscription -> disable(subscriptionWriter, codec, subscription),
+            subscription -> disable(subscriptionWriter, codec, index, subscription),
             new RetryPolicy(
                 retry.schedule(),
                 retry.jitter(),
@@ -241,9 +241,26 @@ public final class FanoutWorker implements AutoCloseable {
     return registry;
   }
 
+  /**
+   * Disables a webhook whose endpoint answered 410, by writing its current record back with {@code
+   * enabled: false}. The current record, not the task's copy: a change made meanwhile is kept. If
+   * the URL changed since, the 410 came from an endpoint the webhook no longer uses, and nothing is
+   * disabled.
+   */
   private static void disable(
-      KafkaSubscriptionWriter writer, SubscriptionCodec codec, Subscription subscription) {
-    log.warn("webhook {} answered 410 Gone: disabling it", subscription.id());
+      KafkaSubscriptionWriter writer,
+      SubscriptionCodec codec,
+      SubscriptionTable table,
+      Subscription answered) {
+    Subscription current = table.get(answered.id()).orElse(null);
+    if (current == null || !current.url().equals(answered.url())) {
+      log.warn(
+          "webhook {}: an old URL answered 410 Gone; the webhook has changed, so it stays as it is",
+          answered.id());
+      return;
+    }
+    log.warn("webhook {} answered 410 Gone: disabling it", answered.id());
+    Subscription subscription = current;
     writer
         .put(subscription.id(), codec.withEnabled(subscription, false))
         .whenComplete(
