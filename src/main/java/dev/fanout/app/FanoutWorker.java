@@ -10,6 +10,7 @@ import dev.fanout.delivery.WebhookSender;
 import dev.fanout.delivery.http.ApacheHttpWebhookSender;
 import dev.fanout.event.EventParser;
 import dev.fanout.kafka.KafkaClients;
+import dev.fanout.kafka.TopicAdmin;
 import dev.fanout.metrics.FanoutMetrics;
 import dev.fanout.metrics.ManagementServer;
 import dev.fanout.retry.RetryTiers;
@@ -98,7 +99,7 @@ public final class FanoutWorker implements AutoCloseable {
         new CompactedTopicSubscriptionStore(
             configConsumer, config.topics().webhooks(), codec, index, metrics);
 
-    this.producer = clients.durableProducer("worker");
+    this.producer = clients.durableProducer("worker", TopicAdmin.maxRecordBytes(config.delivery()));
     new KafkaClientMetrics(producer).bindTo(registry);
     KafkaSubscriptionWriter subscriptionWriter =
         new KafkaSubscriptionWriter(producer, config.topics().webhooks());

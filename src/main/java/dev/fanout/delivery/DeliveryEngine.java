@@ -8,11 +8,13 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
+import java.util.function.Predicate;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -219,8 +221,23 @@ public final class DeliveryEngine {
           safely(() -> onTier.accept(tier));
           done.complete(null);
         },
-        error -> log.warn("retry hand-over of {} failed: {}", task.deliveryId(), error.toString()),
+        error -> {
+          if (refused(error)) {
+            // Retrying the same write cannot help: the task ends in the dead-letter topic.
+            writeDeadLetter(
+                deadLetterOf(task, "payload_too_large", 0, "too large for a retry tier"), done);
+            return true;
+          }
+          log.warn("retry hand-over of {} failed: {}", task.deliveryId(), error.toString());
+          return false;
+        },
         0);
+  }
+
+  private static boolean refused(Throwable error) {
+    Throwable cause =
+        error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
+    return cause instanceof RetryScheduler.Refused;
   }
 
   private void writeDeadLetter(DeadLetter deadLetter, CompletableFuture<Void> done) {
@@ -230,15 +247,21 @@ public final class DeliveryEngine {
           safely(() -> listener.deadLettered(deadLetter));
           done.complete(null);
         },
-        error -> safely(() -> listener.deadLetterWriteFailed(deadLetter, error)),
+        error -> {
+          safely(() -> listener.deadLetterWriteFailed(deadLetter, error));
+          return false;
+        },
         0);
   }
 
-  /** Runs a write until the broker acknowledges it, backing off up to 30 s between tries. */
+  /**
+   * Runs a write until the broker acknowledges it, backing off up to 30 s between tries, unless
+   * {@code onFailure} answers true: it has then taken the failure over.
+   */
   private <T> void durably(
       Supplier<CompletableFuture<T>> write,
       Consumer<T> onSuccess,
-      Consumer<Throwable> onFailure,
+      Predicate<Throwable> onFailure,
       int failures) {
     write
         .get()
@@ -248,7 +271,9 @@ public final class DeliveryEngine {
                 onSuccess.accept(result);
                 return;
               }
-              onFailure.accept(error);
+              if (onFailure.test(error)) {
+                return;
+              }
               long backoff = Math.min(MAX_WRITE_BACKOFF.toMillis(), 500L << Math.min(failures, 10));
               later(
                   () -> durably(write, onSuccess, onFailure, failures + 1),

@@ -13,4 +13,13 @@ public interface RetryScheduler {
    * @return the name of the tier the task went to
    */
   CompletableFuture<String> schedule(DeliveryTask task, Instant dueAt);
+
+  /** The hand-over can never succeed (the record is too large for the tier topic, say). */
+  final class Refused extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
+    public Refused(String message) {
+      super(message);
+    }
+  }
 }

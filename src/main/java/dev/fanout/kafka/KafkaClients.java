@@ -85,7 +85,19 @@ public final class KafkaClients {
    * send writes once.
    */
   public KafkaProducer<byte[], byte[]> durableProducer(String clientId) {
+    return durableProducer(clientId, 0);
+  }
+
+  /**
+   * A durable producer whose requests take records of {@code maxRecordBytes} (an event body plus
+   * Fanout's headers), unless {@code kafka.producer.max.request.size} says otherwise.
+   */
+  public KafkaProducer<byte[], byte[]> durableProducer(String clientId, int maxRecordBytes) {
     Map<String, Object> props = settings("producer", clientId);
+    if (maxRecordBytes > 0) {
+      props.putIfAbsent(
+          ProducerConfig.MAX_REQUEST_SIZE_CONFIG, Math.max(1024 * 1024, maxRecordBytes));
+    }
     props.putIfAbsent(ProducerConfig.LINGER_MS_CONFIG, 5);
     props.put(ProducerConfig.ACKS_CONFIG, "all");
     props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);

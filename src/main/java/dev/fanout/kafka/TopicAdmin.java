@@ -24,10 +24,24 @@ public final class TopicAdmin {
   /** A topic and whether this call created it. */
   public record Result(String topic, boolean created) {}
 
+  /** Room for Fanout's headers on top of an event body, in retry and dead-letter records. */
+  static final int HEADER_ROOM = 64 * 1024;
+
+  /** The largest record Fanout writes: the largest event it accepts, plus its headers. */
+  public static int maxRecordBytes(FanoutConfig.Delivery delivery) {
+    return delivery.maxBodyBytes() + HEADER_ROOM;
+  }
+
   public static List<NewTopic> plan(FanoutConfig config) {
     FanoutConfig.Topics t = config.topics();
     int partitions = t.partitions();
     short replication = t.replicationFactor();
+    // Retry and dead-letter records carry a whole event plus headers, so they may exceed the
+    // broker's default message size when events come close to it.
+    Map<String, String> sized =
+        Map.of(
+            TopicConfig.MAX_MESSAGE_BYTES_CONFIG,
+            Integer.toString(Math.max(1024 * 1024, maxRecordBytes(config.delivery()))));
     Map<String, NewTopic> topics = new LinkedHashMap<>();
     for (String events : t.events()) {
       topics.put(events, new NewTopic(events, partitions, replication));
@@ -44,9 +58,9 @@ public final class TopicAdmin {
                     "60000")));
     for (Duration delay : config.retry().schedule()) {
       String name = t.retryPrefix() + Durations.format(delay);
-      topics.putIfAbsent(name, new NewTopic(name, partitions, replication));
+      topics.putIfAbsent(name, new NewTopic(name, partitions, replication).configs(sized));
     }
-    topics.put(t.dlq(), new NewTopic(t.dlq(), partitions, replication));
+    topics.put(t.dlq(), new NewTopic(t.dlq(), partitions, replication).configs(sized));
     topics.put(
         t.attempts(),
         new NewTopic(t.attempts(), partitions, replication)

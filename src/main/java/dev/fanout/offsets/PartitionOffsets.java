@@ -16,8 +16,10 @@ import java.util.OptionalLong;
  *
  * <p>Offsets are tracked as registered, not as a numeric range, because a partition's offsets have
  * gaps (compacted topics, transaction markers): the position after a finished record is its offset
- * + 1 whatever the next registered offset is. Memory is one entry per registered record not yet
- * passed by the commit position, which the dispatcher bounds. Thread-safe: completions arrive from
+ * + 1 whatever the next registered offset is. Memory is one entry per record registered since the
+ * oldest unfinished one. That stays small because every record reaches an end within bounded time:
+ * a delivery attempt has a deadline, and a write that can never succeed ends the task in the
+ * dead-letter topic rather than being retried for ever. Thread-safe: completions arrive from
  * delivery threads while the poll thread registers and reads.
  */
 public final class PartitionOffsets {

@@ -120,6 +120,20 @@ class DeliveryEngineTest {
   }
 
   @Test
+  void deadLettersATaskWhoseRetryRecordCanNeverBeWritten() {
+    retries.refuse = true;
+    sender.script(new HttpResult.Response(503, null));
+
+    awaitDone(engine.deliver(firstTask()));
+
+    assertThat(retries.calls).as("no second try of a refused hand-over").hasSize(1);
+    assertThat(deadLetters.written)
+        .singleElement()
+        .satisfies(d -> assertThat(d.reason()).isEqualTo("payload_too_large"));
+    assertThat(engine.inFlight()).isZero();
+  }
+
+  @Test
   void laterFailureUsesTheNextDelayAndKeepsTheFirstAttemptTime() {
     Instant firstAttempt = NOW.minusSeconds(10);
     sender.script(new HttpResult.Failure(HttpResult.Kind.CONNECT, "connection refused"));

@@ -21,6 +21,7 @@ final class FakeRetryScheduler implements RetryScheduler {
   final AtomicInteger failNext = new AtomicInteger();
   final BlockingQueue<CompletableFuture<String>> pending = new LinkedBlockingQueue<>();
   volatile boolean manual;
+  volatile boolean refuse;
 
   @Override
   public CompletableFuture<String> schedule(DeliveryTask task, Instant dueAt) {
@@ -29,6 +30,9 @@ final class FakeRetryScheduler implements RetryScheduler {
       CompletableFuture<String> ack = new CompletableFuture<>();
       pending.add(ack);
       return ack;
+    }
+    if (refuse) {
+      return CompletableFuture.failedFuture(new RetryScheduler.Refused("too large"));
     }
     if (failNext.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
       return CompletableFuture.failedFuture(new IllegalStateException("broker unavailable"));

@@ -4,16 +4,27 @@ import dev.fanout.deadletter.DeadLetter;
 import dev.fanout.deadletter.DeadLetterHeaders;
 import dev.fanout.deadletter.DeadLetterWriter;
 import dev.fanout.kafka.Acks;
+import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.errors.RecordTooLargeException;
 
 /**
  * Dead-letters to a Kafka topic: key and value are the source record's, untouched, so a replay
  * produces exactly what the producer wrote; context goes into headers.
+ *
+ * <p>A value too large for the topic (the producer's or the broker's limit) could never be written,
+ * and retrying it would hold its source offset for ever. It is written once more without the value,
+ * marked with {@code fanout.value.omitted=true} and {@code fanout.value.bytes}: the event can still
+ * be found at its source topic, partition and offset.
  */
 public final class KafkaDeadLetterWriter implements DeadLetterWriter {
+  public static final String VALUE_OMITTED = "fanout.value.omitted";
+  public static final String VALUE_BYTES = "fanout.value.bytes";
+
   private final Producer<byte[], byte[]> producer;
   private final String topic;
 
@@ -24,11 +35,33 @@ public final class KafkaDeadLetterWriter implements DeadLetterWriter {
 
   @Override
   public CompletableFuture<Void> write(DeadLetter deadLetter) {
+    return Acks.send(producer, record(deadLetter, false))
+        .exceptionallyCompose(
+            error ->
+                tooLarge(error)
+                    ? Acks.send(producer, record(deadLetter, true))
+                    : CompletableFuture.failedFuture(error))
+        .thenApply(metadata -> null);
+  }
+
+  private ProducerRecord<byte[], byte[]> record(DeadLetter deadLetter, boolean omitValue) {
+    byte[] value = deadLetter.value();
     ProducerRecord<byte[], byte[]> record =
-        new ProducerRecord<>(topic, null, deadLetter.origin().key(), deadLetter.value());
+        new ProducerRecord<>(topic, null, deadLetter.origin().key(), omitValue ? null : value);
     for (Map.Entry<String, byte[]> header : DeadLetterHeaders.of(deadLetter)) {
       record.headers().add(header.getKey(), header.getValue());
     }
-    return Acks.send(producer, record).thenApply(metadata -> null);
+    if (omitValue) {
+      record.headers().add(VALUE_OMITTED, "true".getBytes(StandardCharsets.UTF_8));
+      String length = Integer.toString(value == null ? 0 : value.length);
+      record.headers().add(VALUE_BYTES, length.getBytes(StandardCharsets.UTF_8));
+    }
+    return record;
+  }
+
+  private static boolean tooLarge(Throwable error) {
+    Throwable cause =
+        error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
+    return cause instanceof RecordTooLargeException;
   }
 }

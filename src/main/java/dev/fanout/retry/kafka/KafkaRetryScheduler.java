@@ -9,7 +9,9 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import org.apache.kafka.clients.producer.Producer;
+import org.apache.kafka.common.errors.RecordTooLargeException;
 
 /** Schedules retries by writing them to the retry tier topic that covers their wait. */
 public final class KafkaRetryScheduler implements RetryScheduler {
@@ -28,6 +30,16 @@ public final class KafkaRetryScheduler implements RetryScheduler {
     Duration wait = Duration.between(clock.instant(), dueAt);
     Duration tier = tiers.tierFor(wait.isNegative() ? Duration.ZERO : wait);
     return Acks.send(producer, RetryRecords.write(tiers.topic(tier), task, dueAt))
-        .thenApply(metadata -> RetryTiers.name(tier));
+        .handle(
+            (metadata, error) -> {
+              if (error == null) {
+                return RetryTiers.name(tier);
+              }
+              Throwable cause = error.getCause() != null ? error.getCause() : error;
+              if (cause instanceof RecordTooLargeException) {
+                throw new RetryScheduler.Refused("record too large for " + tiers.topic(tier));
+              }
+              throw error instanceof CompletionException c ? c : new CompletionException(error);
+            });
   }
 }

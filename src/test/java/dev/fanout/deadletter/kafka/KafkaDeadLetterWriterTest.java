@@ -1,0 +1,72 @@
+package dev.fanout.deadletter.kafka;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.fanout.deadletter.DeadLetter;
+import dev.fanout.event.Origin;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.concurrent.CompletableFuture;
+import org.apache.kafka.clients.producer.MockProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.errors.RecordTooLargeException;
+import org.apache.kafka.common.errors.TimeoutException;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.junit.jupiter.api.Test;
+
+/** Unit test with Kafka's own MockProducer: what the writer sends when the broker says no. */
+class KafkaDeadLetterWriterTest {
+  private final MockProducer<byte[], byte[]> producer =
+      new MockProducer<>(false, null, new ByteArraySerializer(), new ByteArraySerializer());
+  private final KafkaDeadLetterWriter writer = new KafkaDeadLetterWriter(producer, "fanout.dlq");
+  private final byte[] value = "{\"id\":\"evt_1\"}".getBytes(StandardCharsets.UTF_8);
+  private final DeadLetter deadLetter =
+      DeadLetter.unusableEvent(
+          new Origin("y42.events.jobs", 1, 42, "k".getBytes(StandardCharsets.UTF_8), Instant.EPOCH),
+          value,
+          "payload_too_large",
+          "too big");
+
+  @Test
+  void writesTheOriginalKeyAndValueWithContextHeaders() {
+    CompletableFuture<Void> done = writer.write(deadLetter);
+    producer.completeNext();
+
+    assertThat(done).isCompleted();
+    ProducerRecord<byte[], byte[]> record = producer.history().get(0);
+    assertThat(record.value()).isEqualTo(value);
+    assertThat(record.key()).isEqualTo("k".getBytes(StandardCharsets.UTF_8));
+    assertThat(header(record, "fanout.reason")).isEqualTo("payload_too_large");
+    assertThat(header(record, "fanout.source.offset")).isEqualTo("42");
+  }
+
+  @Test
+  void writesAValueTooLargeForTheTopicAgainWithoutIt() {
+    CompletableFuture<Void> done = writer.write(deadLetter);
+    producer.errorNext(new RecordTooLargeException("too large"));
+    producer.completeNext();
+
+    assertThat(done).isCompleted();
+    assertThat(producer.history()).hasSize(2);
+    ProducerRecord<byte[], byte[]> second = producer.history().get(1);
+    assertThat(second.value()).isNull();
+    assertThat(header(second, KafkaDeadLetterWriter.VALUE_OMITTED)).isEqualTo("true");
+    assertThat(header(second, KafkaDeadLetterWriter.VALUE_BYTES))
+        .isEqualTo(Integer.toString(value.length));
+    assertThat(header(second, "fanout.source.topic")).isEqualTo("y42.events.jobs");
+  }
+
+  @Test
+  void leavesOtherFailuresToTheCallerToRetry() {
+    CompletableFuture<Void> done = writer.write(deadLetter);
+    producer.errorNext(new TimeoutException("broker away"));
+
+    assertThat(done).isCompletedExceptionally();
+    assertThat(producer.history()).hasSize(1);
+  }
+
+  private static String header(ProducerRecord<byte[], byte[]> record, String name) {
+    var h = record.headers().lastHeader(name);
+    return h == null ? null : new String(h.value(), StandardCharsets.UTF_8);
+  }
+}
