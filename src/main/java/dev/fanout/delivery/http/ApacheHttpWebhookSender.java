@@ -11,10 +11,14 @@ import java.net.SocketTimeoutException;
 import java.net.URI;
 import java.net.UnknownHostException;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.regex.Pattern;
 import javax.net.ssl.SSLException;
 import org.apache.hc.client5.http.ConnectTimeoutException;
+import org.apache.hc.client5.http.DnsResolver;
 import org.apache.hc.client5.http.config.ConnectionConfig;
 import org.apache.hc.client5.http.config.RequestConfig;
 import org.apache.hc.client5.http.impl.async.CloseableHttpAsyncClient;
@@ -44,16 +48,31 @@ import org.apache.hc.core5.util.Timeout;
  * trickling endpoint would evade them). Thread-safe.
  */
 public final class ApacheHttpWebhookSender implements WebhookSender {
+  private static final int SUBMITTERS = 8;
   private static final Pattern IP_LITERAL = Pattern.compile("[0-9.]+|\\[?[0-9a-fA-F:.]+]?");
 
   private final CloseableHttpAsyncClient client;
   private final Deadlines deadlines;
+  // Threads that hand requests to the client; blocked only by name lookups of new connections.
+  private final ExecutorService submitters =
+      Executors.newFixedThreadPool(
+          SUBMITTERS,
+          r -> {
+            Thread t = new Thread(r, "fanout-http-submit");
+            t.setDaemon(true);
+            return t;
+          });
   private final long requestTimeoutMillis;
   private final int maxResponseBytes;
   private final AddressPolicy policy;
   private final boolean viaProxy;
 
   public ApacheHttpWebhookSender(FanoutConfig.Delivery config) {
+    this(config, org.apache.hc.client5.http.SystemDefaultDnsResolver.INSTANCE);
+  }
+
+  /** With the name service to ask (tests pass a slow one); the SSRF guard always wraps it. */
+  ApacheHttpWebhookSender(FanoutConfig.Delivery config, DnsResolver names) {
     this.requestTimeoutMillis = config.requestTimeout().toMillis();
     this.maxResponseBytes = config.maxResponseBytes();
     this.policy = AddressPolicy.fromConfig(config.allowedNetworks());
@@ -64,8 +83,9 @@ public final class ApacheHttpWebhookSender implements WebhookSender {
             .setDnsResolver(
                 viaProxy
                     ? new ProxyAwareResolver(
-                        HostPort.parse(config.proxy()).host(), new GuardedDnsResolver(policy))
-                    : new GuardedDnsResolver(policy))
+                        HostPort.parse(config.proxy()).host(),
+                        new GuardedDnsResolver(policy, names))
+                    : new GuardedDnsResolver(policy, names))
             .setPoolConcurrencyPolicy(PoolConcurrencyPolicy.LAX)
             .setMaxConnTotal(config.maxInFlight())
             .setMaxConnPerRoute(config.maxInFlightPerEndpoint())
@@ -103,7 +123,23 @@ public final class ApacheHttpWebhookSender implements WebhookSender {
   }
 
   @Override
+  /**
+   * Hands the request to the client on a submitting thread, never the caller's: the client leases
+   * and connects in the calling thread, and a new connection starts with a name lookup, which a
+   * subscriber's slow or silent DNS server can stretch to many seconds. The consumer loop that
+   * calls this must never wait for that.
+   */
   public CompletableFuture<HttpResult> send(WebhookRequest request) {
+    try {
+      return CompletableFuture.supplyAsync(() -> submit(request), submitters)
+          .thenCompose(result -> result);
+    } catch (RejectedExecutionException e) {
+      return CompletableFuture.completedFuture(
+          new HttpResult.Failure(HttpResult.Kind.CONNECT, "request not sent: sender closed"));
+    }
+  }
+
+  private CompletableFuture<HttpResult> submit(WebhookRequest request) {
     try {
       return exchange(request);
     } catch (RuntimeException e) {
@@ -207,6 +243,7 @@ public final class ApacheHttpWebhookSender implements WebhookSender {
 
   @Override
   public void close() {
+    submitters.shutdownNow();
     client.close(CloseMode.GRACEFUL);
     deadlines.close();
   }

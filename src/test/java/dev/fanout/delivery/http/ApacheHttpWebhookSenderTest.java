@@ -63,6 +63,41 @@ class ApacheHttpWebhookSenderTest {
   }
 
   @Test
+  void aSlowNameLookupNeverHoldsUpTheCaller() throws Exception {
+    java.util.concurrent.CountDownLatch answer = new java.util.concurrent.CountDownLatch(1);
+    org.apache.hc.client5.http.DnsResolver silent =
+        new org.apache.hc.client5.http.DnsResolver() {
+          @Override
+          public java.net.InetAddress[] resolve(String host) throws java.net.UnknownHostException {
+            try {
+              answer.await();
+            } catch (InterruptedException e) {
+              Thread.currentThread().interrupt();
+            }
+            throw new java.net.UnknownHostException(host);
+          }
+
+          @Override
+          public String resolveCanonicalHostname(String host) {
+            return host;
+          }
+        };
+    try (ApacheHttpWebhookSender sender = new ApacheHttpWebhookSender(delivery(), silent)) {
+      // If send() looked the name up in the caller's thread, this call would never return.
+      var result =
+          org.junit.jupiter.api.Assertions.assertTimeoutPreemptively(
+              java.time.Duration.ofSeconds(30),
+              () ->
+                  sender.send(
+                      new WebhookRequest(
+                          URI.create("http://hooks.invalid/x"), List.of(), new byte[0])));
+      assertThat(result).isNotDone();
+      answer.countDown();
+      assertThat(((HttpResult.Failure) result.get()).kind()).isEqualTo(HttpResult.Kind.CONNECT);
+    }
+  }
+
+  @Test
   void aRefusedConnectionIsAConnectFailure() throws Exception {
     try (ApacheHttpWebhookSender sender = new ApacheHttpWebhookSender(delivery())) {
       // Port 9 (discard) on loopback: nothing listens there on a test machine.
