@@ -30,6 +30,7 @@ class KafkaDeadLetterWriterTest {
   @Test
   void writesTheOriginalKeyAndValueWithContextHeaders() {
     CompletableFuture<Void> done = writer.write(deadLetter);
+    awaitSends(1);
     producer.completeNext();
 
     assertThat(done).isCompleted();
@@ -43,7 +44,9 @@ class KafkaDeadLetterWriterTest {
   @Test
   void writesAValueTooLargeForTheTopicAgainWithoutIt() {
     CompletableFuture<Void> done = writer.write(deadLetter);
+    awaitSends(1);
     producer.errorNext(new RecordTooLargeException("too large"));
+    awaitSends(2);
     producer.completeNext();
 
     assertThat(done).isCompleted();
@@ -59,6 +62,7 @@ class KafkaDeadLetterWriterTest {
   @Test
   void leavesOtherFailuresToTheCallerToRetry() {
     CompletableFuture<Void> done = writer.write(deadLetter);
+    awaitSends(1);
     producer.errorNext(new TimeoutException("broker away"));
 
     assertThat(done).isCompletedExceptionally();
@@ -68,5 +72,12 @@ class KafkaDeadLetterWriterTest {
   private static String header(ProducerRecord<byte[], byte[]> record, String name) {
     var h = record.headers().lastHeader(name);
     return h == null ? null : new String(h.value(), StandardCharsets.UTF_8);
+  }
+
+  /** Sends happen on Fanout's sender thread: wait until the producer has seen them. */
+  private void awaitSends(int count) {
+    org.awaitility.Awaitility.await()
+        .atMost(java.time.Duration.ofSeconds(30))
+        .until(() -> producer.history().size() >= count);
   }
 }

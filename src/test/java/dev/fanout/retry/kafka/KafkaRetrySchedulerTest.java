@@ -47,6 +47,7 @@ class KafkaRetrySchedulerTest {
   @Test
   void writesToTheTierThatCoversTheWait() throws Exception {
     CompletableFuture<String> tier = scheduler.schedule(task, NOW.plusSeconds(30));
+    awaitSends(1);
     producer.completeNext();
 
     assertThat(tier.get()).isEqualTo("1m");
@@ -56,6 +57,7 @@ class KafkaRetrySchedulerTest {
   @Test
   void refusesForGoodWhenTheRecordIsTooLargeForTheTier() {
     CompletableFuture<String> tier = scheduler.schedule(task, NOW.plusSeconds(5));
+    awaitSends(1);
     producer.errorNext(new RecordTooLargeException("too large"));
 
     Assertions.assertThatThrownBy(tier::get)
@@ -66,10 +68,18 @@ class KafkaRetrySchedulerTest {
   @Test
   void reportsOtherFailuresAsTheyAreSoTheyAreRetried() {
     CompletableFuture<String> tier = scheduler.schedule(task, NOW.plusSeconds(5));
+    awaitSends(1);
     producer.errorNext(new TimeoutException("broker away"));
 
     Assertions.assertThatThrownBy(tier::get)
         .isInstanceOf(ExecutionException.class)
         .hasCauseInstanceOf(TimeoutException.class);
+  }
+
+  /** Sends happen on Fanout's sender thread: wait until the producer has seen them. */
+  private void awaitSends(int count) {
+    org.awaitility.Awaitility.await()
+        .atMost(java.time.Duration.ofSeconds(30))
+        .until(() -> producer.history().size() >= count);
   }
 }
