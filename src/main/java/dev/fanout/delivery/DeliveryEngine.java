@@ -136,7 +136,7 @@ public final class DeliveryEngine {
     } catch (RuntimeException e) {
       // A subscription that cannot be turned into a request must not stop the dispatcher: the
       // task is dead-lettered, and the message names the exception's type only (it may hold a key).
-      guards.release(admitted, new Outcome.Delivered(0), Duration.ZERO);
+      guards.abandon(admitted);
       log.error(
           "cannot build the request of delivery {}: {}",
           attempted.deliveryId(),

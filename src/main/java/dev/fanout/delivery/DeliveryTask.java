@@ -37,10 +37,4 @@ public record DeliveryTask(
         firstAttemptAt == null ? startedAt : firstAttemptAt,
         startedAt);
   }
-
-  /** The same task for a changed subscription (new URL or secret), keeping its history. */
-  public DeliveryTask withSubscription(Subscription current) {
-    return new DeliveryTask(
-        event, current, deliveryId, origin, attempts, firstAttemptAt, lastAttemptAt);
-  }
 }

@@ -108,6 +108,12 @@ public final class EndpointGuards {
     slots.release(admitted.endpoint());
   }
 
+  /** Gives back an admission that sent nothing: the breaker records no outcome for it. */
+  public void abandon(Admitted admitted) {
+    admitted.breaker().releasePermission();
+    slots.release(admitted.endpoint());
+  }
+
   private RateLimiter limiter(String webhookId, int perSecond) {
     // Keyed with the rate, so a changed limit takes effect with a fresh limiter.
     return rateLimiters.rateLimiter(

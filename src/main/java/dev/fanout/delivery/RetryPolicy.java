@@ -1,6 +1,5 @@
 package dev.fanout.delivery;
 
-import dev.fanout.config.Durations;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -63,11 +62,6 @@ public final class RetryPolicy {
       }
     }
     return Optional.of(delay);
-  }
-
-  /** The name of the tier that follows attempt {@code attemptsMade}: its nominal delay. */
-  public String tierName(int attemptsMade) {
-    return Durations.format(schedule.get(Math.min(attemptsMade, schedule.size()) - 1));
   }
 
   /** Whether work due at {@code dueAt} is past the task's maximum age. */

@@ -127,10 +127,6 @@ public final class EmbeddedKafka implements AutoCloseable {
     return "127.0.0.1:" + brokerPort;
   }
 
-  public Path dataDir() {
-    return dataDir;
-  }
-
   @Override
   public synchronized void close() {
     if (closed) {

@@ -243,6 +243,17 @@ class EndpointGuardsTest {
   }
 
   @Test
+  void abandoningAnAdmissionFreesItsSlotAndRecordsNothing() {
+    EndpointGuards.Admitted admitted =
+        (EndpointGuards.Admitted) guards.admit(task("wh_1", URL, null), NO_RETRY);
+
+    guards.abandon(admitted);
+
+    assertThat(slots.inFlight(Endpoints.key(URL))).isZero();
+    assertThat(breaker(URL).getMetrics().getNumberOfBufferedCalls()).isZero();
+  }
+
+  @Test
   void rateLimitAppliesPerWebhookNotPerEndpoint() {
     guards.release(admitted(task("wh_1", URL, 1)), OK, Duration.ZERO);
     assertThat(guards.admit(task("wh_1", URL, 1), NO_RETRY))

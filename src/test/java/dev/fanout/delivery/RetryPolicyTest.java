@@ -82,16 +82,6 @@ class RetryPolicyTest {
   }
 
   @Test
-  void tierNameIsTheNominalDelayOfTheNextWait() {
-    RetryPolicy policy = policy(0.2, () -> 0.5);
-
-    assertThat(policy.tierName(1)).isEqualTo("5s");
-    assertThat(policy.tierName(2)).isEqualTo("1m");
-    assertThat(policy.tierName(3)).isEqualTo("5m");
-    assertThat(policy.tierName(9)).isEqualTo("5m");
-  }
-
-  @Test
   void workDueAfterMaxAgeIsExpired() {
     RetryPolicy policy = policy(0.2, () -> 0.5);
     Instant first = Instant.parse("2026-01-01T00:00:00Z");
