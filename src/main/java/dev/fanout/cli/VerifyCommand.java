@@ -1,10 +1,10 @@
 package dev.fanout.cli;
 
+import dev.fanout.config.Durations;
 import dev.fanout.signing.SignatureVerifier;
 import dev.fanout.signing.SigningSecret;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.time.Instant;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
@@ -79,7 +79,7 @@ final class VerifyCommand extends BaseCommand {
               bytes,
               webhookSignature,
               Instant.now(),
-              Duration.ofMillis(dev.fanout.config.Durations.parse(tolerance).toMillis()));
+              Durations.parse(tolerance));
       out().println("webhook-signature: " + (valid ? "valid" : "INVALID (or timestamp too old)"));
       allValid &= valid;
     }
