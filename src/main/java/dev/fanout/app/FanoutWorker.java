@@ -2,10 +2,10 @@ package dev.fanout.app;
 
 import dev.fanout.config.FanoutConfig;
 import dev.fanout.deadletter.kafka.KafkaDeadLetterWriter;
+import dev.fanout.delivery.ConcurrencyLimits;
 import dev.fanout.delivery.DeliveryEngine;
-import dev.fanout.delivery.EndpointGuards;
-import dev.fanout.delivery.EndpointSlots;
-import dev.fanout.delivery.RetryPolicy;
+import dev.fanout.delivery.EndpointScheduler;
+import dev.fanout.delivery.RoomSignal;
 import dev.fanout.delivery.WebhookSender;
 import dev.fanout.delivery.http.ApacheHttpWebhookSender;
 import dev.fanout.event.EventParser;
@@ -13,7 +13,10 @@ import dev.fanout.kafka.KafkaClients;
 import dev.fanout.kafka.TopicAdmin;
 import dev.fanout.metrics.FanoutMetrics;
 import dev.fanout.metrics.ManagementServer;
+import dev.fanout.retry.RetryPolicy;
+import dev.fanout.retry.RetryRouter;
 import dev.fanout.retry.RetryTiers;
+import dev.fanout.retry.TierRetries;
 import dev.fanout.retry.kafka.KafkaRetryScheduler;
 import dev.fanout.signing.SecretCipher;
 import dev.fanout.subscription.Subscription;
@@ -24,11 +27,8 @@ import dev.fanout.subscription.kafka.CompactedTopicSubscriptionStore;
 import dev.fanout.subscription.kafka.KafkaSubscriptionWriter;
 import dev.fanout.worker.Dispatcher;
 import dev.fanout.worker.EventRouter;
-import dev.fanout.worker.RetryRouter;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
-import io.github.resilience4j.micrometer.tagged.TaggedCircuitBreakerMetrics;
-import io.github.resilience4j.ratelimiter.RateLimiterRegistry;
 import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
@@ -57,8 +57,8 @@ import org.slf4j.LoggerFactory;
  * <pre>
  *   config topic ─► CompactedTopicSubscriptionStore ─► SubscriptionIndex ◄─┐
  *   event topics ─► Dispatcher(EventRouter) ─┐
- *   retry tiers ──► Dispatcher(RetryRouter) ─┴► DeliveryEngine ─► EndpointGuards, ApacheHttpWebhookSender
- *        ▲                                          ├─► KafkaRetryScheduler ─► retry tiers
+ *   retry tiers ──► Dispatcher(RetryRouter) ─┴► DeliveryEngine ─► EndpointScheduler, ApacheHttpWebhookSender
+ *        ▲                                          ├─► TierRetries ─► KafkaRetryScheduler ─► retry tiers
  *        └──────────────────────────────────────────┤─► KafkaDeadLetterWriter ─► dead-letter topic
  *                                                   └─► KafkaSubscriptionWriter (410: disable)
  *   FanoutMetrics listens to all three; ManagementServer serves /metrics and /health.
@@ -66,6 +66,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class FanoutWorker implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(FanoutWorker.class);
+  private static final long MAINTENANCE_MILLIS = 100;
 
   private final FanoutConfig config;
   private final PrometheusMeterRegistry registry;
@@ -105,38 +106,56 @@ public final class FanoutWorker implements AutoCloseable {
         new KafkaSubscriptionWriter(producer, config.topics().webhooks());
 
     CircuitBreakerRegistry breakers = CircuitBreakerRegistry.of(breakerConfig(config.breaker()));
-    TaggedCircuitBreakerMetrics.ofCircuitBreakerRegistry(breakers).bindTo(registry);
     RetryTiers tiers =
         new RetryTiers(
             config.topics().retryPrefix(), config.retry().schedule(), config.retry().jitter());
 
-    this.sender = new ApacheHttpWebhookSender(config.delivery());
+    FanoutConfig.Delivery delivery = config.delivery();
+    this.sender = new ApacheHttpWebhookSender(delivery);
     this.engineExecutor = new ScheduledThreadPoolExecutor(1, daemon("fanout-engine"));
     engineExecutor.setRemoveOnCancelPolicy(true);
-    EndpointGuards guards =
-        new EndpointGuards(
+    RoomSignal room = new RoomSignal();
+    EndpointScheduler scheduler =
+        new EndpointScheduler(
+            new EndpointScheduler.Settings(
+                delivery.maxInFlight(),
+                delivery.maxQueueWait(),
+                config.breaker().waitInOpen(),
+                delivery.endpointIdleTimeout()),
             breakers,
-            RateLimiterRegistry.ofDefaults(),
-            new EndpointSlots(config.delivery().maxInFlightPerEndpoint(), engineExecutor),
-            tiers.smallest());
+            ConcurrencyLimits.hosts(delivery.hostConcurrency(), delivery.requestTimeout()),
+            delivery.hostConcurrency().min(),
+            ConcurrencyLimits.lanes(delivery.hostConcurrency(), delivery.requestTimeout()),
+            engineExecutor,
+            System::nanoTime,
+            room::signal);
+    engineExecutor.scheduleWithFixedDelay(
+        scheduler::maintain, MAINTENANCE_MILLIS, MAINTENANCE_MILLIS, TimeUnit.MILLISECONDS);
     FanoutConfig.Retry retry = config.retry();
     DeliveryEngine engine =
         new DeliveryEngine(
             sender,
             new KafkaDeadLetterWriter(producer, config.topics().dlq()),
-            new KafkaRetryScheduler(producer, tiers, clock),
+            new TierRetries(
+                new RetryPolicy(
+                    retry.schedule(),
+                    retry.jitter(),
+                    retry.maxRetryAfter(),
+                    retry.maxAge(),
+                    retry.maxHold(),
+                    () -> ThreadLocalRandom.current().nextDouble()),
+                new KafkaRetryScheduler(producer, tiers, clock),
+                clock),
             subscription -> disable(subscriptionWriter, codec, index, subscription),
-            new RetryPolicy(
-                retry.schedule(),
-                retry.jitter(),
-                retry.maxRetryAfter(),
-                retry.maxAge(),
-                () -> ThreadLocalRandom.current().nextDouble()),
-            guards,
+            scheduler,
+            room,
+            delivery.maxInFlight(),
             metrics,
             clock,
             engineExecutor);
     metrics.bindGauges(engine::inFlight, index::size);
+    metrics.bindEndpoints(scheduler, config.operations().perEndpointMetrics());
+    engineExecutor.scheduleWithFixedDelay(metrics::refreshEndpoints, 5, 5, TimeUnit.SECONDS);
 
     EventParser parser = new EventParser(config.delivery().maxBodyBytes());
     String group = config.kafka().groupId();
@@ -151,7 +170,6 @@ public final class FanoutWorker implements AutoCloseable {
             new EventRouter(parser, index, metrics),
             engine,
             metrics,
-            config.delivery().maxInFlight(),
             config.operations().commitInterval(),
             config.operations().shutdownTimeout(),
             clock);
@@ -166,7 +184,6 @@ public final class FanoutWorker implements AutoCloseable {
             new RetryRouter(parser, index, metrics, tiers, clock),
             engine,
             metrics,
-            config.delivery().maxInFlight(),
             config.operations().commitInterval(),
             config.operations().shutdownTimeout(),
             clock);

@@ -41,12 +41,26 @@ public record FanoutConfig(
       int maxBodyBytes,
       int maxResponseBytes,
       int maxInFlight,
-      int maxInFlightPerEndpoint,
+      Duration maxQueueWait,
+      HostConcurrency hostConcurrency,
+      Duration endpointIdleTimeout,
       List<String> allowedNetworks,
       String proxy) {}
 
+  /**
+   * The adaptive limit of requests in flight to one host.
+   *
+   * @param algorithm {@code gradient2}, {@code vegas}, {@code aimd} or {@code fixed} (always {@code
+   *     max})
+   */
+  public record HostConcurrency(String algorithm, int initial, int min, int max) {}
+
   public record Retry(
-      List<Duration> schedule, double jitter, Duration maxRetryAfter, Duration maxAge) {}
+      List<Duration> schedule,
+      double jitter,
+      Duration maxRetryAfter,
+      Duration maxAge,
+      Duration maxHold) {}
 
   public record Breaker(
       int failureRateThreshold,
@@ -61,7 +75,8 @@ public record FanoutConfig(
       Duration commitInterval,
       Duration shutdownTimeout,
       String logFormat,
-      String logLevel) {}
+      String logLevel,
+      boolean perEndpointMetrics) {}
 
   public static FanoutConfig from(Map<String, String> values) {
     ConfigReader r = new ConfigReader(values);
@@ -96,9 +111,34 @@ public record FanoutConfig(
             r.integer("delivery.max-body-bytes", 1, 64 * 1024 * 1024),
             r.integer("delivery.max-response-bytes", 0, 64 * 1024 * 1024),
             r.integer("delivery.max-in-flight", 1, 1_000_000),
-            r.integer("delivery.max-in-flight-per-endpoint", 1, 100_000),
+            r.duration("delivery.max-queue-wait"),
+            new HostConcurrency(
+                r.oneOf(
+                    "delivery.host-concurrency.algorithm",
+                    Set.of("gradient2", "vegas", "aimd", "fixed")),
+                r.integer("delivery.host-concurrency.initial", 1, 100_000),
+                r.integer("delivery.host-concurrency.min", 1, 100_000),
+                r.integer("delivery.host-concurrency.max", 1, 100_000)),
+            r.duration("delivery.endpoint-idle-timeout"),
             r.list("delivery.allowed-networks"),
             r.optionalString("delivery.proxy"));
+    HostConcurrency hc = delivery.hostConcurrency();
+    if (hc.min() > hc.max()) {
+      r.problem(
+          "delivery.host-concurrency.min: "
+              + hc.min()
+              + " is above delivery.host-concurrency.max "
+              + hc.max());
+    }
+    if (hc.initial() < hc.min() || hc.initial() > hc.max()) {
+      r.problem(
+          "delivery.host-concurrency.initial: "
+              + hc.initial()
+              + " is outside min..max "
+              + hc.min()
+              + ".."
+              + hc.max());
+    }
     for (String cidr : delivery.allowedNetworks()) {
       r.parse("delivery.allowed-networks", cidr, Cidr::parse);
     }
@@ -111,7 +151,8 @@ public record FanoutConfig(
             r.durations("retry.schedule"),
             r.decimal("retry.jitter", 0.0, 0.9),
             r.duration("retry.max-retry-after"),
-            r.duration("retry.max-age"));
+            r.duration("retry.max-age"),
+            r.duration("retry.max-hold"));
     if (retry.schedule().isEmpty()) {
       r.problem("retry.schedule: must hold at least one delay");
     }
@@ -133,7 +174,8 @@ public record FanoutConfig(
             r.duration("commit.interval"),
             r.duration("shutdown.timeout"),
             r.oneOf("log.format", Set.of("json", "text")),
-            r.oneOf("log.level", Set.of("TRACE", "DEBUG", "INFO", "WARN", "ERROR")));
+            r.oneOf("log.level", Set.of("TRACE", "DEBUG", "INFO", "WARN", "ERROR")),
+            r.bool("metrics.per-endpoint"));
 
     if (!r.problems().isEmpty()) {
       throw new ConfigException(r.problems());

@@ -6,7 +6,7 @@ import dev.fanout.subscription.Subscription;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Optional;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.RejectedExecutionException;
@@ -24,21 +24,22 @@ import org.slf4j.LoggerFactory;
  * dead-lettered.
  *
  * <pre>
- *   deliver(task) ─► EndpointGuards ─┬─ Queued (endpoint at its in-flight limit) ─► starts when a slot frees
- *                                    ├─ Held (circuit open, queue full) ─► retry tier, no attempt used
- *                                    ├─ Throttled (webhook rate limit) ─► wait in process, try again
- *                                    └─ Admitted ─► sign + POST ─► OutcomeClassifier
- *        ├─ Delivered ───────────────────────────────────────────────────────► done
- *        ├─ Retry ── schedule left and within retry.max-age? ─ yes ─► retry tier (due after delay)
- *        │                                                  └ no ──► dead-letter (last reason / expired)
- *        └─ DeadLetter (410, 413, blocked target) ──────────────────────────► dead-letter (410: disable)
+ *   deliver(task) ─► EndpointScheduler ─┬─ hold (breaker open, or it cannot start in time)
+ *                                       │      └─► Retries.afterHold ─► retry tier, no attempt used
+ *                                       └─ start ─► sign + POST ─► OutcomeClassifier
+ *        ├─ Delivered ─────────────────────────────────────────────────────► done
+ *        ├─ Retry ── Retries.afterFailure ─┬─ Later ─► retry tier (due after the delay)
+ *        │                                 └─ GiveUp ─► dead-letter (last reason, or expired)
+ *        └─ DeadLetter (410, 413, blocked target) ─────────────────────────► dead-letter (410: disable)
  * </pre>
  *
  * The future of {@link #deliver} completes only when the task's end is durable: the broker has
  * acknowledged the retry or dead-letter record. A write that fails is tried again with backoff and
- * never counted as done, so a source offset is never committed past work that could be lost. Waits
- * never happen here (apart from a webhook's own rate limit): they are retry tier records, so a dead
- * endpoint costs memory for nothing but its in-flight requests. Thread-safe.
+ * never counted as done, so a source offset is never committed past work that could be lost.
+ *
+ * <p>Memory is bounded by {@code budget}: the tasks between {@link #deliver} and their durable end.
+ * Consumer loops ask {@link #admits} before they start a record, and wait on {@link #room} when it
+ * says no. Thread-safe.
  */
 public final class DeliveryEngine {
   private static final Logger log = LoggerFactory.getLogger(DeliveryEngine.class);
@@ -46,22 +47,29 @@ public final class DeliveryEngine {
 
   private final WebhookSender sender;
   private final DeadLetterWriter deadLetters;
-  private final RetryScheduler retries;
+  private final Retries retries;
   private final Consumer<Subscription> disableWebhook;
-  private final RetryPolicy retryPolicy;
-  private final EndpointGuards guards;
+  private final EndpointScheduler scheduler;
+  private final RoomSignal room;
+  private final int budget;
   private final DeliveryListener listener;
   private final Clock clock;
   private final ScheduledExecutorService executor;
   private final AtomicInteger inFlight = new AtomicInteger();
 
+  /**
+   * @param budget tasks between {@link #deliver} and their durable end, at most ({@code
+   *     delivery.max-in-flight}); {@link #admits} keeps to it
+   * @param room signalled by the scheduler and by every task's end
+   */
   public DeliveryEngine(
       WebhookSender sender,
       DeadLetterWriter deadLetters,
-      RetryScheduler retries,
+      Retries retries,
       Consumer<Subscription> disableWebhook,
-      RetryPolicy retryPolicy,
-      EndpointGuards guards,
+      EndpointScheduler scheduler,
+      RoomSignal room,
+      int budget,
       DeliveryListener listener,
       Clock clock,
       ScheduledExecutorService executor) {
@@ -69,8 +77,9 @@ public final class DeliveryEngine {
     this.deadLetters = deadLetters;
     this.retries = retries;
     this.disableWebhook = disableWebhook;
-    this.retryPolicy = retryPolicy;
-    this.guards = guards;
+    this.scheduler = scheduler;
+    this.room = room;
+    this.budget = budget;
     this.listener = listener;
     this.clock = clock;
     this.executor = executor;
@@ -81,10 +90,33 @@ public final class DeliveryEngine {
     return inFlight.get();
   }
 
+  /** Tasks waiting in memory for their endpoint. */
+  public int waiting() {
+    return scheduler.waiting();
+  }
+
+  /**
+   * Whether a record with these tasks (none: a record that needs one write) may start now: the
+   * budget has room, and no endpoint of its tasks holds more than its fair share. An empty engine
+   * always admits, so a record with more tasks than the budget still goes through.
+   */
+  public boolean admits(List<DeliveryTask> tasks) {
+    int now = inFlight.get();
+    if (now == 0) {
+      return true;
+    }
+    return now + Math.max(1, tasks.size()) <= budget && scheduler.hasRoomFor(tasks);
+  }
+
+  /** What a loop waiting for {@link #admits} waits on. */
+  public RoomSignal room() {
+    return room;
+  }
+
   /** Makes one attempt of the task (unless held) and takes it to a durable end. */
   public CompletableFuture<Void> deliver(DeliveryTask task) {
     CompletableFuture<Void> done = track();
-    attempt(task, done);
+    scheduler.offer(new Attempt(task, done));
     return done;
   }
 
@@ -105,28 +137,42 @@ public final class DeliveryEngine {
   private CompletableFuture<Void> track() {
     CompletableFuture<Void> done = new CompletableFuture<>();
     inFlight.incrementAndGet();
-    done.whenComplete((v, e) -> inFlight.decrementAndGet());
+    done.whenComplete(
+        (v, e) -> {
+          inFlight.decrementAndGet();
+          room.signal();
+        });
     return done;
   }
 
-  private void attempt(DeliveryTask task, CompletableFuture<Void> done) {
-    decide(task, guards.admit(task, () -> decide(task, guards.admitWithSlot(task), done)), done);
+  /** One task's turn in the scheduler. */
+  private final class Attempt implements EndpointScheduler.Job {
+    private final DeliveryTask task;
+    private final CompletableFuture<Void> done;
+
+    Attempt(DeliveryTask task, CompletableFuture<Void> done) {
+      this.task = task;
+      this.done = done;
+    }
+
+    @Override
+    public DeliveryTask task() {
+      return task;
+    }
+
+    @Override
+    public void start(EndpointScheduler.Permit permit) {
+      send(task, permit, done);
+    }
+
+    @Override
+    public void hold(String reason, Duration wait) {
+      DeliveryEngine.this.hold(task, reason, wait, done);
+    }
   }
 
-  private void decide(
-      DeliveryTask task, EndpointGuards.Decision decision, CompletableFuture<Void> done) {
-    if (decision instanceof EndpointGuards.Queued) {
-      return; // started again, with a slot, when the endpoint has one free
-    }
-    if (decision instanceof EndpointGuards.Held held) {
-      hold(task, held, done);
-      return;
-    }
-    if (decision instanceof EndpointGuards.Throttled throttled) {
-      later(() -> decide(task, guards.admitWithSlot(task), done), throttled.delay());
-      return;
-    }
-    EndpointGuards.Admitted admitted = (EndpointGuards.Admitted) decision;
+  private void send(
+      DeliveryTask task, EndpointScheduler.Permit permit, CompletableFuture<Void> done) {
     Instant startedAt = clock.instant();
     DeliveryTask attempted = task.afterAttempt(startedAt);
     long startNanos = System.nanoTime();
@@ -136,7 +182,7 @@ public final class DeliveryEngine {
     } catch (RuntimeException e) {
       // A subscription that cannot be turned into a request must not stop the dispatcher: the
       // task is dead-lettered, and the message names the exception's type only (it may hold a key).
-      guards.abandon(admitted);
+      scheduler.abandon(permit);
       log.error(
           "cannot build the request of delivery {}: {}",
           attempted.deliveryId(),
@@ -151,10 +197,13 @@ public final class DeliveryEngine {
         .send(request)
         .thenAcceptAsync(
             result -> {
-              Duration elapsed = Duration.ofNanos(System.nanoTime() - startNanos);
+              long rtt = System.nanoTime() - startNanos;
               Outcome outcome = OutcomeClassifier.classify(result);
-              guards.release(admitted, outcome, elapsed);
-              safely(() -> listener.attemptFinished(attempted, outcome, elapsed));
+              scheduler.release(permit, outcome, rtt);
+              if (log.isDebugEnabled()) {
+                logAttempt(attempted, outcome, rtt);
+              }
+              safely(() -> listener.attemptFinished(attempted, outcome, Duration.ofNanos(rtt)));
               settle(attempted, outcome, done);
             },
             executor)
@@ -167,6 +216,24 @@ public final class DeliveryEngine {
             });
   }
 
+  /** One line per attempt, at debug level: at high rates it is off. Never a secret or the body. */
+  private static void logAttempt(DeliveryTask task, Outcome outcome, long rttNanos) {
+    String result =
+        outcome instanceof Outcome.Delivered d
+            ? "delivered " + d.status()
+            : outcome instanceof Outcome.Retry r
+                ? r.reason() + " " + r.status() + " " + r.message()
+                : ((Outcome.DeadLetter) outcome).reason();
+    log.debug(
+        "attempt {} of delivery {} (event {}, webhook {}): {} in {} ms",
+        task.attempts(),
+        task.deliveryId(),
+        task.event().id(),
+        task.subscription().id(),
+        result,
+        rttNanos / 1_000_000);
+  }
+
   private void settle(DeliveryTask task, Outcome outcome, CompletableFuture<Void> done) {
     if (outcome instanceof Outcome.Delivered) {
       safely(() -> listener.delivered(task));
@@ -177,46 +244,39 @@ public final class DeliveryEngine {
       }
       writeDeadLetter(deadLetterOf(task, d.reason(), d.status(), d.message()), done);
     } else {
-      retryOrGiveUp(task, (Outcome.Retry) outcome, done);
+      Outcome.Retry retry = (Outcome.Retry) outcome;
+      Retries.Plan plan = retries.afterFailure(task, retry);
+      if (plan instanceof Retries.Later later) {
+        handOver(
+            task,
+            later.dueAt(),
+            done,
+            tier -> listener.retryScheduled(task, retry, tier, later.delay()));
+      } else {
+        String reason = ((Retries.GiveUp) plan).reason();
+        writeDeadLetter(deadLetterOf(task, reason, retry.status(), retry.message()), done);
+      }
     }
-  }
-
-  private void retryOrGiveUp(DeliveryTask task, Outcome.Retry retry, CompletableFuture<Void> done) {
-    Optional<Duration> delay = retryPolicy.nextDelay(task.attempts(), retry.retryAfter());
-    if (delay.isEmpty()) {
-      writeDeadLetter(deadLetterOf(task, retry.reason(), retry.status(), retry.message()), done);
-      return;
-    }
-    Instant dueAt = clock.instant().plus(delay.get());
-    if (retryPolicy.expired(task.firstAttemptAt(), dueAt)) {
-      writeDeadLetter(deadLetterOf(task, "expired", retry.status(), retry.message()), done);
-      return;
-    }
-    handOver(task, dueAt, done, tier -> listener.retryScheduled(task, retry, tier, delay.get()));
   }
 
   /** Held work goes to a retry tier as it is: no attempt is used up. */
-  private void hold(DeliveryTask task, EndpointGuards.Held held, CompletableFuture<Void> done) {
-    Instant dueAt = clock.instant().plus(held.delay());
-    Instant since =
-        task.firstAttemptAt() != null ? task.firstAttemptAt() : task.origin().timestamp();
-    if (retryPolicy.expired(since, dueAt)) {
+  private void hold(DeliveryTask task, String reason, Duration wait, CompletableFuture<Void> done) {
+    Retries.Plan plan = retries.afterHold(task, wait);
+    if (plan instanceof Retries.Later later) {
+      DeliveryTask held = task.afterHold(clock.instant());
+      handOver(held, later.dueAt(), done, tier -> listener.held(held, reason, later.delay()));
+    } else {
       writeDeadLetter(
           deadLetterOf(
-              task,
-              "expired",
-              0,
-              held.reason() + " for " + Endpoints.key(task.subscription().url())),
+              task, "expired", 0, reason + " for " + Endpoints.key(task.subscription().url())),
           done);
-      return;
     }
-    handOver(task, dueAt, done, tier -> listener.held(task, held.reason(), held.delay()));
   }
 
   private void handOver(
       DeliveryTask task, Instant dueAt, CompletableFuture<Void> done, Consumer<String> onTier) {
     durably(
-        () -> retries.schedule(task, dueAt),
+        () -> retries.handOver(task, dueAt),
         tier -> {
           safely(() -> onTier.accept(tier));
           done.complete(null);
@@ -237,7 +297,7 @@ public final class DeliveryEngine {
   private static boolean refused(Throwable error) {
     Throwable cause =
         error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
-    return cause instanceof RetryScheduler.Refused;
+    return cause instanceof Retries.Refused;
   }
 
   private void writeDeadLetter(DeadLetter deadLetter, CompletableFuture<Void> done) {

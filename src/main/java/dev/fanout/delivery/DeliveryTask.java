@@ -7,11 +7,14 @@ import java.time.Instant;
 
 /**
  * One (event, webhook) pair to deliver. Immutable: each attempt makes the next task with {@link
- * #afterAttempt}.
+ * #afterAttempt}, each hold with {@link #afterHold}.
  *
  * @param attempts attempts made so far (0 before the first)
  * @param firstAttemptAt when the first attempt started; null before it
  * @param lastAttemptAt when the latest attempt started; null before the first
+ * @param holds times the task was handed to a retry tier without an attempt (an open breaker, an
+ *     endpoint that could not take it in time); later holds last longer
+ * @param firstHeldAt when the task was first held; null if never
  */
 public record DeliveryTask(
     Event event,
@@ -20,11 +23,21 @@ public record DeliveryTask(
     Origin origin,
     int attempts,
     Instant firstAttemptAt,
-    Instant lastAttemptAt) {
+    Instant lastAttemptAt,
+    int holds,
+    Instant firstHeldAt) {
 
   public static DeliveryTask first(Event event, Subscription subscription, Origin origin) {
     return new DeliveryTask(
-        event, subscription, DeliveryIds.of(event.id(), subscription.id()), origin, 0, null, null);
+        event,
+        subscription,
+        DeliveryIds.of(event.id(), subscription.id()),
+        origin,
+        0,
+        null,
+        null,
+        0,
+        null);
   }
 
   public DeliveryTask afterAttempt(Instant startedAt) {
@@ -35,6 +48,35 @@ public record DeliveryTask(
         origin,
         attempts + 1,
         firstAttemptAt == null ? startedAt : firstAttemptAt,
-        startedAt);
+        startedAt,
+        holds,
+        firstHeldAt);
+  }
+
+  public DeliveryTask afterHold(Instant heldAt) {
+    return new DeliveryTask(
+        event,
+        subscription,
+        deliveryId,
+        origin,
+        attempts,
+        firstAttemptAt,
+        lastAttemptAt,
+        holds + 1,
+        firstHeldAt == null ? heldAt : firstHeldAt);
+  }
+
+  /**
+   * When this task's life began, for {@code retry.max-age}: its first attempt or its first hold,
+   * whichever came first; null while it has had neither. Never the record's timestamp: a backlog
+   * that waited in Kafka longer than the maximum age is still attempted.
+   */
+  public Instant startedAt() {
+    if (firstAttemptAt == null) {
+      return firstHeldAt;
+    }
+    return firstHeldAt == null || firstAttemptAt.isBefore(firstHeldAt)
+        ? firstAttemptAt
+        : firstHeldAt;
   }
 }

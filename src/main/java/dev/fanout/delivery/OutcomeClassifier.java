@@ -13,7 +13,9 @@ package dev.fanout.delivery;
  * </pre>
  *
  * Only answers that say the endpoint itself is in trouble (5xx, 408, 429, timeouts, connection
- * failures) count against its circuit breaker; a 404 or 401 is a healthy endpoint saying no.
+ * failures) count against its circuit breaker; a 404 or 401 is a healthy endpoint saying no. Of
+ * those, only the ones that say "too much" (timeouts, 429, 503) shrink the host's concurrency
+ * limit: a 500 from one URL says nothing about how many requests its host can take.
  */
 public final class OutcomeClassifier {
   private OutcomeClassifier() {}
@@ -28,6 +30,12 @@ public final class OutcomeClassifier {
       case TIMEOUT -> new Outcome.Retry("timeout", 0, null, failure.message(), true);
       case CONNECT -> new Outcome.Retry("connect", 0, null, failure.message(), true);
     };
+  }
+
+  /** Whether the outcome says the host is overloaded: a timeout, 429 or 503. */
+  public static boolean overload(Outcome outcome) {
+    return outcome instanceof Outcome.Retry r
+        && (r.reason().equals("timeout") || r.status() == 429 || r.status() == 503);
   }
 
   private static Outcome classify(HttpResult.Response response) {

@@ -3,16 +3,23 @@ package dev.fanout.metrics;
 import dev.fanout.deadletter.DeadLetter;
 import dev.fanout.delivery.DeliveryListener;
 import dev.fanout.delivery.DeliveryTask;
+import dev.fanout.delivery.EndpointScheduler;
 import dev.fanout.delivery.Outcome;
 import dev.fanout.subscription.kafka.CompactedTopicSubscriptionStore;
 import dev.fanout.worker.DispatchListener;
+import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.MultiGauge;
+import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.Timer;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
@@ -30,18 +37,25 @@ import java.util.function.Supplier;
  *   fanout.held{reason}                     fanout_held_total           circuit_open | endpoint_busy (no attempt used)
  *   fanout.partitions.revoked               fanout_partitions_revoked_total
  *   fanout.events{result}                   fanout_events_total         matched | unmatched | invalid_event | payload_too_large
- *   fanout.inflight.deliveries              fanout_inflight_deliveries
+ *   fanout.inflight.deliveries              fanout_inflight_deliveries  tasks between consumption and a durable end
+ *   fanout.waiting.deliveries               fanout_waiting_deliveries   of those, waiting in memory for their endpoint
+ *   fanout.endpoint.hosts                   fanout_endpoint_hosts       hosts the scheduler keeps state for
+ *   fanout.circuit.breakers{state}          fanout_circuit_breakers     webhooks' breakers: closed | open | half_open
+ *   fanout.host.concurrency.limit{host}     fanout_host_concurrency_limit  adaptive limit (busiest host, or per host)
+ *   fanout.host.inflight{host}              fanout_host_inflight        requests in flight to that host
  *   fanout.subscriptions                    fanout_subscriptions
  *   fanout.config.records.rejected          fanout_config_records_rejected_total
  *   fanout.dead.letter.write.failures       fanout_dead_letter_write_failures_total
  * </pre>
  *
  * Tags come from small fixed sets; {@code event_type} is open, so after {@value #MAX_EVENT_TYPES}
- * distinct types further ones are counted as {@code other}.
+ * distinct types further ones are counted as {@code other}. Per-host meters name no subscriber's
+ * host unless {@code metrics.per-endpoint=true}, and then at most {@value #MAX_HOSTS} hosts.
  */
 public final class FanoutMetrics
     implements DeliveryListener, DispatchListener, CompactedTopicSubscriptionStore.Listener {
   static final int MAX_EVENT_TYPES = 50;
+  static final int MAX_HOSTS = 20;
 
   private final MeterRegistry registry;
   private final Clock clock;
@@ -51,6 +65,10 @@ public final class FanoutMetrics
   private final Counter configRejected;
   private final Counter revoked;
   private final Counter deadLetterWriteFailures;
+  private EndpointScheduler scheduler;
+  private boolean perEndpoint;
+  private MultiGauge hostLimits;
+  private MultiGauge hostInFlight;
 
   public FanoutMetrics(MeterRegistry registry, Clock clock) {
     this.registry = registry;
@@ -91,6 +109,64 @@ public final class FanoutMetrics
         .description("Subscriptions in the table, enabled or not")
         .strongReference(true)
         .register(registry);
+  }
+
+  /**
+   * Meters of the endpoint scheduler. Per-host meters are refreshed by {@link #refreshEndpoints}:
+   * the busiest host only (tagged {@code host="busiest"}), or the busiest {@value #MAX_HOSTS} by
+   * name when {@code perEndpoint}.
+   */
+  public void bindEndpoints(EndpointScheduler scheduler, boolean perEndpoint) {
+    this.scheduler = scheduler;
+    this.perEndpoint = perEndpoint;
+    Gauge.builder("fanout.waiting.deliveries", scheduler::waiting)
+        .description("Delivery tasks waiting in memory for their endpoint to take them")
+        .strongReference(true)
+        .register(registry);
+    Gauge.builder("fanout.endpoint.hosts", () -> scheduler.snapshot(0).hosts())
+        .description("Hosts whose concurrency limit and lanes are kept")
+        .strongReference(true)
+        .register(registry);
+    for (CircuitBreaker.State state :
+        List.of(
+            CircuitBreaker.State.CLOSED,
+            CircuitBreaker.State.OPEN,
+            CircuitBreaker.State.HALF_OPEN)) {
+      Gauge.builder(
+              "fanout.circuit.breakers",
+              () -> scheduler.snapshot(0).breakers().getOrDefault(state, 0))
+          .description("Webhooks' circuit breakers by state")
+          .tag("state", state.name().toLowerCase(Locale.ROOT))
+          .strongReference(true)
+          .register(registry);
+    }
+    hostLimits =
+        MultiGauge.builder("fanout.host.concurrency.limit")
+            .description("Adaptive limit of requests in flight to a host")
+            .register(registry);
+    hostInFlight =
+        MultiGauge.builder("fanout.host.inflight")
+            .description("Requests in flight to a host")
+            .register(registry);
+    refreshEndpoints();
+  }
+
+  /** Reads the busiest hosts' limits again; run periodically. */
+  public void refreshEndpoints() {
+    if (scheduler == null) {
+      return;
+    }
+    List<EndpointScheduler.HostView> hosts =
+        scheduler.snapshot(perEndpoint ? MAX_HOSTS : 1).busiestHosts();
+    List<MultiGauge.Row<?>> limits = new ArrayList<>();
+    List<MultiGauge.Row<?>> inFlight = new ArrayList<>();
+    for (EndpointScheduler.HostView host : hosts) {
+      Tags tags = Tags.of("host", perEndpoint ? host.host() : "busiest");
+      limits.add(MultiGauge.Row.of(tags, host.limit()));
+      inFlight.add(MultiGauge.Row.of(tags, host.inFlight()));
+    }
+    hostLimits.register(limits, true);
+    hostInFlight.register(inFlight, true);
   }
 
   @Override

@@ -10,6 +10,8 @@ public final class RetryHeaders {
   public static final String ATTEMPTS = "fanout.attempts";
   public static final String FIRST_ATTEMPT_AT = "fanout.first.attempt.at";
   public static final String LAST_ATTEMPT_AT = "fanout.last.attempt.at";
+  public static final String HOLDS = "fanout.holds";
+  public static final String FIRST_HELD_AT = "fanout.first.held.at";
   public static final String DUE_AT = "fanout.due.at";
   public static final String SOURCE_TOPIC = "fanout.source.topic";
   public static final String SOURCE_PARTITION = "fanout.source.partition";

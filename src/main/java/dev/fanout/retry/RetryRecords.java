@@ -22,6 +22,8 @@ public final class RetryRecords {
       int attempts,
       Instant firstAttemptAt,
       Instant lastAttemptAt,
+      int holds,
+      Instant firstHeldAt,
       Instant dueAt,
       Origin origin) {}
 
@@ -34,10 +36,12 @@ public final class RetryRecords {
     put(h, RetryHeaders.WEBHOOK_ID, task.subscription().id());
     put(h, RetryHeaders.DELIVERY_ID, task.deliveryId());
     put(h, RetryHeaders.ATTEMPTS, Integer.toString(task.attempts()));
-    if (task.firstAttemptAt() != null) {
-      put(h, RetryHeaders.FIRST_ATTEMPT_AT, task.firstAttemptAt().toString());
-      put(h, RetryHeaders.LAST_ATTEMPT_AT, task.lastAttemptAt().toString());
+    putIfPresent(h, RetryHeaders.FIRST_ATTEMPT_AT, task.firstAttemptAt());
+    putIfPresent(h, RetryHeaders.LAST_ATTEMPT_AT, task.lastAttemptAt());
+    if (task.holds() > 0) {
+      put(h, RetryHeaders.HOLDS, Integer.toString(task.holds()));
     }
+    putIfPresent(h, RetryHeaders.FIRST_HELD_AT, task.firstHeldAt());
     put(h, RetryHeaders.DUE_AT, dueAt.toString());
     put(h, RetryHeaders.SOURCE_TOPIC, origin.topic());
     put(h, RetryHeaders.SOURCE_PARTITION, Integer.toString(origin.partition()));
@@ -54,14 +58,22 @@ public final class RetryRecords {
   public static Pending read(ConsumerRecord<byte[], byte[]> record) {
     Headers h = record.headers();
     try {
-      String first = get(h, RetryHeaders.FIRST_ATTEMPT_AT, false);
-      String last = get(h, RetryHeaders.LAST_ATTEMPT_AT, false);
+      int attempts = Integer.parseInt(get(h, RetryHeaders.ATTEMPTS, true));
+      String first = get(h, RetryHeaders.FIRST_ATTEMPT_AT, attempts > 0);
+      String last = get(h, RetryHeaders.LAST_ATTEMPT_AT, attempts > 0);
+      String holds = get(h, RetryHeaders.HOLDS, false);
+      String firstHeld = get(h, RetryHeaders.FIRST_HELD_AT, holds != null);
+      if (attempts < 0 || (holds != null && Integer.parseInt(holds) < 0)) {
+        throw new IllegalArgumentException("negative count");
+      }
       return new Pending(
           get(h, RetryHeaders.WEBHOOK_ID, true),
           get(h, RetryHeaders.DELIVERY_ID, true),
-          Integer.parseInt(get(h, RetryHeaders.ATTEMPTS, true)),
+          attempts,
           first == null ? null : Instant.parse(first),
           last == null ? null : Instant.parse(last),
+          holds == null ? 0 : Integer.parseInt(holds),
+          firstHeld == null ? null : Instant.parse(firstHeld),
           Instant.parse(get(h, RetryHeaders.DUE_AT, true)),
           new Origin(
               get(h, RetryHeaders.SOURCE_TOPIC, true),
@@ -83,7 +95,15 @@ public final class RetryRecords {
         pending.origin(),
         pending.attempts(),
         pending.firstAttemptAt(),
-        pending.lastAttemptAt());
+        pending.lastAttemptAt(),
+        pending.holds(),
+        pending.firstHeldAt());
+  }
+
+  private static void putIfPresent(Headers headers, String name, Instant value) {
+    if (value != null) {
+      put(headers, name, value.toString());
+    }
   }
 
   private static void put(Headers headers, String name, String value) {

@@ -2,6 +2,7 @@ package dev.fanout.worker;
 
 import dev.fanout.delivery.DeliveryEngine;
 import dev.fanout.delivery.DeliveryTask;
+import dev.fanout.delivery.RoomSignal;
 import dev.fanout.offsets.OffsetLedger;
 import dev.fanout.offsets.PartitionOffsets;
 import java.time.Clock;
@@ -18,10 +19,10 @@ import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.WakeupException;
@@ -31,35 +32,37 @@ import org.slf4j.LoggerFactory;
 /**
  * One consumer loop: turns records into work for the {@link DeliveryEngine} and commits what is
  * finished. The worker runs two, one on the event topics and one on the retry tiers, differing only
- * in their {@link RecordRouter}. It owns its {@link KafkaConsumer}; everything here runs on its one
+ * in their {@link RecordRouter}. It owns its {@link Consumer}; everything here runs on its one
  * thread except completions, which only touch {@link PartitionOffsets}.
  *
  * <pre>
- *   poll ─► queue per partition ─► router ─┬─ Deliver ───► DeliveryEngine (one task per webhook)
- *                 ▲                        ├─ DeadLetter ► DeliveryEngine.deadLetter
+ *   poll ─► queue per partition ─► router ─┬─ Deliver ───► engine admits? ─ yes ─► DeliveryEngine
+ *                 ▲                        │                    └ no: the head waits for room
+ *                 │                        ├─ DeadLetter ► DeliveryEngine.deadLetter
  *                 │                        ├─ Skip ──────► finished
  *                 └── head waits ──────────┴─ NotBefore ─► partition waits until due
  *   every task of a record at a durable end ─► PartitionOffsets.finish ─► commit the finished prefix
  * </pre>
  *
- * <p>Bounded: work starts only while the engine has fewer than {@code maxInFlight} tasks. A
- * partition with queued records is paused, so it fetches nothing more until its queue is empty;
- * polling goes on, so the group keeps this member however long deliveries take. Partitions wait
- * independently: one waiting for a due time or for room holds up no other. Commits happen
- * periodically (async), synchronously on revocation, and at shutdown; only the unbroken run of
- * finished offsets of a partition is ever committed.
+ * <p>Bounded: a record starts only when {@link DeliveryEngine#admits} it: the engine's budget has
+ * room, and no endpoint of its tasks holds more than its fair share. Otherwise the record waits at
+ * the head of its partition (routed once, so it is counted once), and the loop sleeps until the
+ * engine signals room. A partition with queued records is paused, so it fetches nothing more until
+ * its queue is empty; polling goes on, so the group keeps this member however long deliveries take.
+ * Partitions wait independently: one waiting for a due time or for room holds up no other. Commits
+ * happen periodically (async), synchronously on revocation, and at shutdown; only the unbroken run
+ * of finished offsets of a partition is ever committed.
  */
 public final class Dispatcher implements Runnable {
   private static final Logger log = LoggerFactory.getLogger(Dispatcher.class);
   private static final Duration POLL_TIMEOUT = Duration.ofMillis(50);
 
   private final String name;
-  private final KafkaConsumer<byte[], byte[]> consumer;
+  private final Consumer<byte[], byte[]> consumer;
   private final List<String> topics;
   private final RecordRouter router;
   private final DeliveryEngine engine;
   private final DispatchListener listener;
-  private final int maxInFlight;
   private final Duration commitInterval;
   private final Duration shutdownTimeout;
   private final Clock clock;
@@ -68,6 +71,10 @@ public final class Dispatcher implements Runnable {
   private final Map<TopicPartition, ArrayDeque<ConsumerRecord<byte[], byte[]>>> queues =
       new HashMap<>();
   private final Map<TopicPartition, Instant> notBefore = new HashMap<>();
+
+  /** Routed head records waiting for room in the engine. */
+  private final Map<TopicPartition, Route> heads = new HashMap<>();
+
   private final Set<TopicPartition> paused = new HashSet<>();
   private final CountDownLatch stopped = new CountDownLatch(1);
   private volatile boolean running = true;
@@ -77,12 +84,11 @@ public final class Dispatcher implements Runnable {
 
   public Dispatcher(
       String name,
-      KafkaConsumer<byte[], byte[]> consumer,
+      Consumer<byte[], byte[]> consumer,
       List<String> topics,
       RecordRouter router,
       DeliveryEngine engine,
       DispatchListener listener,
-      int maxInFlight,
       Duration commitInterval,
       Duration shutdownTimeout,
       Clock clock) {
@@ -92,7 +98,6 @@ public final class Dispatcher implements Runnable {
     this.router = router;
     this.engine = engine;
     this.listener = listener;
-    this.maxInFlight = maxInFlight;
     this.commitInterval = commitInterval;
     this.shutdownTimeout = shutdownTimeout;
     this.clock = clock;
@@ -113,13 +118,22 @@ public final class Dispatcher implements Runnable {
     lastCommit = clock.instant();
     try {
       consumer.subscribe(topics, new Rebalance());
+      RoomSignal room = engine.room();
+      boolean waitingForRoom = false;
       while (running) {
-        enqueue(poll());
-        dispatchQueued();
+        long seen = room.version();
+        enqueue(poll(waitingForRoom ? Duration.ZERO : POLL_TIMEOUT));
+        waitingForRoom = dispatchQueued();
         pauseQueuedPartitions();
         commitIfDue();
+        if (waitingForRoom) {
+          room.await(seen, POLL_TIMEOUT);
+        }
       }
       drain();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      log.warn("{} dispatcher interrupted", name);
     } catch (RuntimeException e) {
       log.error("{} dispatcher stopped by an unexpected error", name, e);
     } finally {
@@ -143,9 +157,9 @@ public final class Dispatcher implements Runnable {
     return stopped.await(timeout.toMillis(), TimeUnit.MILLISECONDS);
   }
 
-  private ConsumerRecords<byte[], byte[]> poll() {
+  private ConsumerRecords<byte[], byte[]> poll(Duration timeout) {
     try {
-      return consumer.poll(POLL_TIMEOUT);
+      return consumer.poll(timeout);
     } catch (WakeupException e) {
       return ConsumerRecords.empty();
     }
@@ -160,12 +174,17 @@ public final class Dispatcher implements Runnable {
     }
   }
 
-  /** Starts work from the queues, a different partition first each time, while there is room. */
-  private void dispatchQueued() {
+  /**
+   * Starts work from the queues, a different partition first each time, while the engine admits it.
+   *
+   * @return whether a partition's head is waiting for room in the engine
+   */
+  private boolean dispatchQueued() {
     List<TopicPartition> partitions = new ArrayList<>(queues.keySet());
     if (partitions.isEmpty()) {
-      return;
+      return false;
     }
+    boolean waitingForRoom = false;
     Instant now = clock.instant();
     rotation = (rotation + 1) % partitions.size();
     for (int i = 0; i < partitions.size(); i++) {
@@ -177,19 +196,32 @@ public final class Dispatcher implements Runnable {
       notBefore.remove(tp);
       ArrayDeque<ConsumerRecord<byte[], byte[]>> queue = queues.get(tp);
       while (!queue.isEmpty()) {
-        if (engine.inFlight() >= maxInFlight) {
-          return;
-        }
         ConsumerRecord<byte[], byte[]> record = queue.peekFirst();
-        Route route = router.route(record);
+        Route route = heads.remove(tp);
+        if (route == null) {
+          route = router.route(record);
+        }
         if (route instanceof Route.NotBefore wait) {
           notBefore.put(tp, wait.dueAt());
+          break;
+        }
+        if (!admitted(route)) {
+          heads.put(tp, route);
+          waitingForRoom = true;
           break;
         }
         queue.pollFirst();
         start(tp, record.offset(), route);
       }
     }
+    return waitingForRoom;
+  }
+
+  private boolean admitted(Route route) {
+    if (route instanceof Route.Skip) {
+      return true;
+    }
+    return engine.admits(route instanceof Route.Deliver deliver ? deliver.tasks() : List.of());
   }
 
   private void start(TopicPartition tp, long offset, Route route) {
@@ -280,10 +312,11 @@ public final class Dispatcher implements Runnable {
    */
   private void drain() {
     queues.values().forEach(ArrayDeque::clear);
+    heads.clear();
     consumer.pause(consumer.assignment());
     Instant deadline = clock.instant().plus(shutdownTimeout);
     while (ledger.unfinished() > 0 && clock.instant().isBefore(deadline)) {
-      poll();
+      poll(POLL_TIMEOUT);
     }
     if (ledger.unfinished() > 0) {
       log.warn(
@@ -327,6 +360,7 @@ public final class Dispatcher implements Runnable {
       ledger.revoked(partitions);
       for (TopicPartition tp : partitions) {
         queues.remove(tp);
+        heads.remove(tp);
         notBefore.remove(tp);
         paused.remove(tp);
       }

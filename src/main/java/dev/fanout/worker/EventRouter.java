@@ -50,7 +50,8 @@ public final class EventRouter implements RecordRouter {
     return new Route.Deliver(tasks);
   }
 
-  static Origin origin(ConsumerRecord<byte[], byte[]> record) {
+  /** Where a consumed record came from. */
+  public static Origin origin(ConsumerRecord<byte[], byte[]> record) {
     return new Origin(
         record.topic(),
         record.partition(),

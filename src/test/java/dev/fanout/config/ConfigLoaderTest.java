@@ -276,18 +276,43 @@ class ConfigLoaderTest {
   }
 
   @Test
-  void maxInFlightPerEndpointReplacesMaxConnectionsPerEndpoint() {
+  void hostConcurrencyKeysReplaceTheFixedPerEndpointLimit() {
     FanoutConfig config =
         ConfigLoader.load(
-            Map.of(), null, Map.of(), Map.of("delivery.max-in-flight-per-endpoint", "7"));
+            Map.of(),
+            null,
+            Map.of(),
+            Map.of(
+                "delivery.host-concurrency.algorithm",
+                "vegas",
+                "delivery.host-concurrency.max",
+                "64"));
 
-    assertThat(config.delivery().maxInFlightPerEndpoint()).isEqualTo(7);
+    assertThat(config.delivery().hostConcurrency().algorithm()).isEqualTo("vegas");
+    assertThat(config.delivery().hostConcurrency().max()).isEqualTo(64);
     assertThatThrownBy(
             () ->
                 ConfigLoader.load(
-                    Map.of(), null, Map.of(), Map.of("delivery.max-connections-per-endpoint", "7")))
+                    Map.of(), null, Map.of(), Map.of("delivery.max-in-flight-per-endpoint", "7")))
         .isInstanceOf(ConfigException.class)
-        .hasMessageContaining("delivery.max-connections-per-endpoint: unknown key");
+        .hasMessageContaining("delivery.max-in-flight-per-endpoint: unknown key");
+  }
+
+  @Test
+  void hostConcurrencyBoundsMustBeInOrder() {
+    assertThatThrownBy(
+            () ->
+                ConfigLoader.load(
+                    Map.of(),
+                    null,
+                    Map.of(),
+                    Map.of(
+                        "delivery.host-concurrency.min", "50",
+                        "delivery.host-concurrency.initial", "10",
+                        "delivery.host-concurrency.max", "40")))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("delivery.host-concurrency.min: 50 is above")
+        .hasMessageContaining("delivery.host-concurrency.initial: 10 is outside min..max 50..40");
   }
 
   @Test

@@ -4,15 +4,17 @@ import static dev.fanout.testing.TestSubscriptions.subscription;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import com.netflix.concurrency.limits.limit.FixedLimit;
 import dev.fanout.deadletter.DeadLetter;
 import dev.fanout.event.Event;
 import dev.fanout.event.Origin;
+import dev.fanout.retry.RetryPolicy;
+import dev.fanout.retry.TierRetries;
 import dev.fanout.subscription.Subscription;
 import dev.fanout.testing.TestSubscriptions;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
-import io.github.resilience4j.ratelimiter.RateLimiterRegistry;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
@@ -24,13 +26,17 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * The engine with hand-written fakes around it and real Resilience4j guards. The clock stands still
- * and the jitter is fixed, so every due time is exact: the schedule is 5s, 1m, 5m with ±20% jitter
- * and a random draw of 0.75, which makes each delay 10% longer (5.5s, 66s, 330s).
+ * The engine with hand-written fakes around it, and the real scheduler, retry policy and
+ * Resilience4j breakers. The clock stands still and the jitter is fixed, so every due time is
+ * exact: the schedule is 5s, 1m, 5m with ±20% jitter and a random draw of 0.75, which makes each
+ * delay 10% longer (5.5s, 66s, 330s); holds are 10% longer too. Each host takes one request at a
+ * time, so a second task for it waits in memory. The scheduler's own clock moves only when a test
+ * moves it.
  */
 class DeliveryEngineTest {
   private static final Instant NOW = Instant.parse("2026-11-28T12:00:00Z");
@@ -41,7 +47,8 @@ class DeliveryEngineTest {
   private static final Duration MAX_RETRY_AFTER = Duration.ofMinutes(10);
   private static final Duration MAX_AGE = Duration.ofHours(1);
   private static final Duration BREAKER_WAIT = Duration.ofSeconds(30);
-  private static final Duration BUSY_WAIT = Duration.ofSeconds(5);
+  private static final Duration HELD_FOR_BREAKER = Duration.ofSeconds(33);
+  private static final Duration MAX_QUEUE_WAIT = Duration.ofSeconds(5);
   private static final HttpResult OK = new HttpResult.Response(200, null);
 
   private final RecordingExecutor executor = new RecordingExecutor();
@@ -56,7 +63,8 @@ class DeliveryEngineTest {
               .waitDurationInOpenState(BREAKER_WAIT)
               .automaticTransitionFromOpenToHalfOpenEnabled(false)
               .build());
-  private final EndpointSlots slots = new EndpointSlots(1, executor);
+  private final AtomicLong nanos = new AtomicLong();
+  private EndpointScheduler scheduler;
   private final DeliveryEngine engine = engine(listener);
 
   @AfterEach
@@ -401,15 +409,17 @@ class DeliveryEngineTest {
         .singleElement()
         .satisfies(
             h -> {
-              assertThat(h.task()).isEqualTo(task);
-              assertThat(h.dueAt()).isEqualTo(NOW.plus(BREAKER_WAIT));
+              assertThat(h.task().attempts()).isZero();
+              assertThat(h.task().holds()).isEqualTo(1);
+              assertThat(h.task().firstHeldAt()).isEqualTo(NOW);
+              assertThat(h.dueAt()).isEqualTo(NOW.plus(HELD_FOR_BREAKER));
             });
     assertThat(listener.held)
         .singleElement()
         .satisfies(
             h -> {
               assertThat(h.reason()).isEqualTo("circuit_open");
-              assertThat(h.delay()).isEqualTo(BREAKER_WAIT);
+              assertThat(h.delay()).isEqualTo(HELD_FOR_BREAKER);
             });
     assertThat(listener.attempts).isEmpty();
     assertThat(listener.retries).isEmpty();
@@ -424,15 +434,61 @@ class DeliveryEngineTest {
 
     awaitDone(engine.deliver(task));
 
-    assertThat(retries.calls).singleElement().extracting(h -> h.task()).isEqualTo(task);
+    assertThat(retries.calls)
+        .singleElement()
+        .satisfies(
+            h -> {
+              assertThat(h.task().attempts()).isEqualTo(2);
+              assertThat(h.task().firstAttemptAt()).isEqualTo(task.firstAttemptAt());
+            });
+  }
+
+  @Test
+  void everyHoldOfTheSameTaskWaitsTwiceAsLongAsTheOneBefore() {
+    openBreaker(URL);
+    DeliveryTask heldTwice = firstTask().afterHold(NOW.minusSeconds(90)).afterHold(NOW);
+
+    awaitDone(engine.deliver(heldTwice));
+
+    assertThat(retries.calls)
+        .singleElement()
+        .satisfies(
+            h -> {
+              assertThat(h.task().holds()).isEqualTo(3);
+              assertThat(h.task().firstHeldAt()).isEqualTo(NOW.minusSeconds(90));
+              assertThat(h.dueAt()).isEqualTo(NOW.plus(HELD_FOR_BREAKER.multipliedBy(4)));
+            });
+  }
+
+  @Test
+  void taskNeverAttemptedIsHeldHoweverOldItsRecordIs() {
+    openBreaker(URL);
+    Origin ancient = origin(NOW.minus(MAX_AGE).minus(Duration.ofDays(30)));
+    DeliveryTask task = DeliveryTask.first(event("evt_1"), subscription("wh_1", URL), ancient);
+
+    awaitDone(engine.deliver(task));
+
+    assertThat(deadLetters.written).isEmpty();
+    assertThat(retries.calls).singleElement().extracting(h -> h.task().holds()).isEqualTo(1);
+  }
+
+  @Test
+  void backlogOlderThanMaxAgeIsAttemptedNotExpired() {
+    sender.script(OK);
+    Origin ancient = origin(NOW.minus(MAX_AGE).minus(Duration.ofDays(30)));
+
+    awaitDone(
+        engine.deliver(DeliveryTask.first(event("evt_1"), subscription("wh_1", URL), ancient)));
+
+    assertThat(listener.delivered).hasSize(1);
+    assertThat(deadLetters.written).isEmpty();
   }
 
   @Test
   void heldTaskPastMaxAgeIsDeadLetteredAsExpired() {
     openBreaker(URL);
-    // Never attempted: its age counts from the record; the limit is reached 20s from now.
-    Origin old = origin(NOW.minus(MAX_AGE).plusSeconds(20));
-    DeliveryTask task = DeliveryTask.first(event("evt_1"), subscription("wh_1", URL), old);
+    // First held long ago: its age counts from that hold; the limit is reached 20s from now.
+    DeliveryTask task = firstTask().afterHold(NOW.minus(MAX_AGE).plusSeconds(20));
 
     awaitDone(engine.deliver(task));
 
@@ -467,16 +523,42 @@ class DeliveryEngineTest {
         .extracting(r -> header(r, "x-y42-delivery"))
         .containsExactly(DeliveryIds.of("evt_1", "wh_1"), DeliveryIds.of("evt_2", "wh_1"));
     assertThat(listener.delivered).hasSize(2);
-    assertThat(slots.inFlight(Endpoints.key(URL))).isZero();
+    assertThat(scheduler.snapshot(1).inFlight()).isZero();
+    assertThat(scheduler.waiting()).isZero();
     assertThat(engine.inFlight()).isZero();
   }
 
   @Test
-  void taskFindingTheEndpointsSlotAndWaitQueueTakenIsHeldAsBusy() throws Exception {
+  void manyTasksForAnAnsweringEndpointAllWaitInMemory() throws Exception {
+    sender.holdResponses();
+    CompletableFuture<Void> first = engine.deliver(task("evt_0", URL));
+    nanos.addAndGet(Duration.ofMillis(1).toNanos());
+    nextPending(sender.pending).complete(OK); // the endpoint answers in 1 ms
+    awaitDone(first);
+
+    List<CompletableFuture<Void>> done = new java.util.ArrayList<>();
+    for (int i = 1; i < 200; i++) {
+      done.add(engine.deliver(task("evt_" + i, URL)));
+    }
+
+    assertThat(scheduler.waiting()).as("one in flight, the rest in memory").isEqualTo(198);
+    for (int i = 1; i < 200; i++) {
+      nextPending(sender.pending).complete(OK);
+    }
+    done.forEach(DeliveryEngineTest::awaitDone);
+    assertThat(retries.calls).as("nothing held, however many wait").isEmpty();
+    assertThat(listener.held).isEmpty();
+    assertThat(listener.delivered).hasSize(200);
+  }
+
+  @Test
+  void taskThatCouldNotStartWithinTheMaximumQueueWaitIsHeldAsBusy() throws Exception {
     sender.holdResponses();
     CompletableFuture<Void> first = engine.deliver(firstTask());
     CompletableFuture<HttpResult> firstResponse = nextPending(sender.pending);
     CompletableFuture<Void> queued = engine.deliver(task("evt_2", URL));
+    // No answer for 3 s: one request takes at least that long, so a third task would wait 6 s.
+    nanos.addAndGet(Duration.ofSeconds(3).toNanos());
     DeliveryTask third = task("evt_3", URL);
 
     awaitDone(engine.deliver(third));
@@ -485,16 +567,13 @@ class DeliveryEngineTest {
         .singleElement()
         .satisfies(
             h -> {
-              assertThat(h.task()).isEqualTo(third);
-              assertThat(h.dueAt()).isEqualTo(NOW.plus(BUSY_WAIT));
+              assertThat(h.task().deliveryId()).isEqualTo(third.deliveryId());
+              assertThat(h.task().attempts()).isZero();
+              assertThat(h.dueAt()).isEqualTo(NOW.plus(Duration.ofMillis(6_600)));
             });
     assertThat(listener.held)
         .singleElement()
-        .satisfies(
-            h -> {
-              assertThat(h.reason()).isEqualTo("endpoint_busy");
-              assertThat(h.delay()).isEqualTo(BUSY_WAIT);
-            });
+        .satisfies(h -> assertThat(h.reason()).isEqualTo("endpoint_busy"));
     assertThat(sender.requests).hasSize(1);
     assertThat(first).isNotDone();
     assertThat(queued).isNotDone();
@@ -505,6 +584,30 @@ class DeliveryEngineTest {
     awaitDone(first);
     awaitDone(queued);
     assertThat(engine.inFlight()).isZero();
+  }
+
+  @Test
+  void waitingTasksOfALaneThatStoppedAnsweringAreShedToARetryTier() throws Exception {
+    sender.holdResponses();
+    CompletableFuture<Void> first = engine.deliver(firstTask());
+    nextPending(sender.pending);
+    List<CompletableFuture<Void>> waiting = new java.util.ArrayList<>();
+    for (int i = 2; i <= 4; i++) {
+      waiting.add(engine.deliver(task("evt_" + i, URL)));
+    }
+    assertThat(scheduler.waiting()).isEqualTo(3);
+
+    // 3 s without an answer: the waiting would start after 3, 6 and 9 s; only the first in time.
+    nanos.addAndGet(Duration.ofSeconds(3).toNanos());
+    scheduler.maintain();
+
+    waiting.subList(1, 3).forEach(DeliveryEngineTest::awaitDone);
+    assertThat(waiting.get(0)).isNotDone();
+    assertThat(first).isNotDone();
+    assertThat(listener.held)
+        .extracting(RecordingDeliveryListener.Held::reason)
+        .containsExactly("endpoint_busy", "endpoint_busy");
+    assertThat(scheduler.waiting()).isEqualTo(1);
   }
 
   @Test
@@ -525,11 +628,11 @@ class DeliveryEngineTest {
         .singleElement()
         .satisfies(
             h -> {
-              assertThat(h.task()).isEqualTo(waiting);
-              assertThat(h.dueAt()).isEqualTo(NOW.plus(BREAKER_WAIT));
+              assertThat(h.task().deliveryId()).isEqualTo(waiting.deliveryId());
+              assertThat(h.dueAt()).isEqualTo(NOW.plus(HELD_FOR_BREAKER));
             });
     assertThat(listener.held).singleElement().extracting(h -> h.reason()).isEqualTo("circuit_open");
-    assertThat(slots.inFlight(Endpoints.key(URL))).as("the slot was given back").isZero();
+    assertThat(scheduler.snapshot(1).inFlight()).as("the slot was given back").isZero();
     assertThat(engine.inFlight()).isZero();
   }
 
@@ -558,7 +661,8 @@ class DeliveryEngineTest {
   @Test
   void parkDoesNotWaitForABusyEndpointOrAnOpenBreaker() throws Exception {
     openBreaker(URL);
-    slots.acquire(Endpoints.key(URL), () -> {});
+    sender.holdResponses();
+    engine.deliver(task("evt_0", OTHER_URL));
 
     awaitDone(engine.park(firstTask(), NOW.plus(Duration.ofHours(1))));
 
@@ -596,7 +700,7 @@ class DeliveryEngineTest {
     awaitDone(done);
     assertThat(done).isCompletedWithValue(null);
     assertThat(withThrowingListener.inFlight()).isZero();
-    assertThat(slots.inFlight(Endpoints.key(URL))).as("the slot was freed").isZero();
+    assertThat(scheduler.snapshot(1).inFlight()).as("the slot was freed").isZero();
   }
 
   @Test
@@ -641,13 +745,22 @@ class DeliveryEngineTest {
         new DeliveryEngine(
             sender,
             deadLetters,
-            retries,
+            new TierRetries(
+                new RetryPolicy(
+                    List.of(Duration.ofSeconds(5)),
+                    0.2,
+                    MAX_RETRY_AFTER,
+                    MAX_AGE,
+                    Duration.ofHours(1),
+                    () -> 0.5),
+                retries,
+                Clock.fixed(NOW, ZoneOffset.UTC)),
             subscription -> {
               throw new IllegalStateException("subscription store down");
             },
-            new RetryPolicy(
-                List.of(Duration.ofSeconds(5)), 0.2, MAX_RETRY_AFTER, MAX_AGE, () -> 0.5),
-            new EndpointGuards(breakers, RateLimiterRegistry.ofDefaults(), slots, BUSY_WAIT),
+            scheduler,
+            new RoomSignal(),
+            1000,
             listener,
             Clock.fixed(NOW, ZoneOffset.UTC),
             executor);
@@ -705,7 +818,8 @@ class DeliveryEngineTest {
     awaitDone(engine.deliver(task("evt_2", URL)));
     awaitDone(engine.deliver(task("evt_3", URL)));
 
-    CircuitBreaker.Metrics metrics = breakers.circuitBreaker(Endpoints.key(URL)).getMetrics();
+    CircuitBreaker.Metrics metrics =
+        breakers.circuitBreaker(EndpointScheduler.breakerName("wh_1", URL.toString())).getMetrics();
     assertThat(metrics.getNumberOfFailedCalls()).isEqualTo(1);
     assertThat(metrics.getNumberOfSuccessfulCalls()).isEqualTo(2);
   }
@@ -723,27 +837,47 @@ class DeliveryEngineTest {
     assertThat(engine.inFlight()).isZero();
   }
 
-  /** One request in flight per endpoint and one more waiting for it. */
+  /** One request in flight per host at a time; tasks wait in memory up to MAX_QUEUE_WAIT. */
   private DeliveryEngine engine(DeliveryListener listener) {
+    RoomSignal room = new RoomSignal();
+    scheduler =
+        new EndpointScheduler(
+            new EndpointScheduler.Settings(
+                1000, MAX_QUEUE_WAIT, BREAKER_WAIT, Duration.ofMinutes(10)),
+            breakers,
+            () -> FixedLimit.of(1),
+            1,
+            () -> FixedLimit.of(1),
+            executor,
+            nanos::get,
+            room::signal);
+    Clock clock = Clock.fixed(NOW, ZoneOffset.UTC);
     return new DeliveryEngine(
         sender,
         deadLetters,
-        retries,
+        new TierRetries(
+            new RetryPolicy(
+                List.of(Duration.ofSeconds(5), Duration.ofMinutes(1), Duration.ofMinutes(5)),
+                0.2,
+                MAX_RETRY_AFTER,
+                MAX_AGE,
+                Duration.ofHours(1),
+                () -> 0.75),
+            retries,
+            clock),
         disabled::add,
-        new RetryPolicy(
-            List.of(Duration.ofSeconds(5), Duration.ofMinutes(1), Duration.ofMinutes(5)),
-            0.2,
-            MAX_RETRY_AFTER,
-            MAX_AGE,
-            () -> 0.75),
-        new EndpointGuards(breakers, RateLimiterRegistry.ofDefaults(), slots, BUSY_WAIT),
+        scheduler,
+        room,
+        1000,
         listener,
-        Clock.fixed(NOW, ZoneOffset.UTC),
+        clock,
         executor);
   }
 
   private void openBreaker(URI url) {
-    breakers.circuitBreaker(Endpoints.key(url)).transitionToOpenState();
+    breakers
+        .circuitBreaker(EndpointScheduler.breakerName("wh_1", url.toString()))
+        .transitionToOpenState();
   }
 
   /** A listener that fails on every call. */
@@ -797,7 +931,9 @@ class DeliveryEngineTest {
         first.origin(),
         attempts,
         firstAttemptAt,
-        firstAttemptAt.plusSeconds(1));
+        firstAttemptAt.plusSeconds(1),
+        0,
+        null);
   }
 
   private static Event event(String id) {

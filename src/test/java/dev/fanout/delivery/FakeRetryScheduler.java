@@ -1,5 +1,6 @@
 package dev.fanout.delivery;
 
+import dev.fanout.retry.RetryScheduler;
 import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.BlockingQueue;
@@ -32,7 +33,7 @@ final class FakeRetryScheduler implements RetryScheduler {
       return ack;
     }
     if (refuse) {
-      return CompletableFuture.failedFuture(new RetryScheduler.Refused("too large"));
+      return CompletableFuture.failedFuture(new Retries.Refused("too large"));
     }
     if (failNext.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
       return CompletableFuture.failedFuture(new IllegalStateException("broker unavailable"));

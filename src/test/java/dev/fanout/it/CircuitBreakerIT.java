@@ -82,8 +82,7 @@ class CircuitBreakerIT {
   }
 
   private static double breakerState(FanoutWorker worker, String state) {
-    var gauge =
-        worker.registry().find("resilience4j.circuitbreaker.state").tag("state", state).gauge();
+    var gauge = worker.registry().find("fanout.circuit.breakers").tag("state", state).gauge();
     return gauge == null ? 0 : gauge.value();
   }
 }

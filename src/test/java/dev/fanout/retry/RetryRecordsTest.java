@@ -86,7 +86,9 @@ class RetryRecordsTest {
             new Origin("y42.events.jobs", 3, 42, null, RECORD_TIME),
             1,
             FIRST,
-            FIRST);
+            FIRST,
+            0,
+            null);
 
     ProducerRecord<byte[], byte[]> written = RetryRecords.write(TOPIC, keyless, DUE);
 
@@ -161,7 +163,9 @@ class RetryRecordsTest {
         new Origin("y42.events.jobs", 3, 42, KEY, RECORD_TIME),
         attempts,
         first,
-        last);
+        last,
+        0,
+        null);
   }
 
   private static Event event() {

@@ -160,6 +160,77 @@ public final class FanoutHarness implements AutoCloseable {
     send(topic, key.getBytes(StandardCharsets.UTF_8), json.getBytes(StandardCharsets.UTF_8));
   }
 
+  /** Produces many events at once, keyed by space, and waits until all are acknowledged. */
+  public void produceEvents(String topic, int count, java.util.function.IntFunction<String> json) {
+    List<java.util.concurrent.Future<?>> acks = new ArrayList<>(count);
+    for (int i = 0; i < count; i++) {
+      acks.add(
+          producer.send(
+              new ProducerRecord<>(
+                  topic,
+                  SPACE.getBytes(StandardCharsets.UTF_8),
+                  json.apply(i).getBytes(StandardCharsets.UTF_8))));
+    }
+    try {
+      for (java.util.concurrent.Future<?> ack : acks) {
+        ack.get(30, TimeUnit.SECONDS);
+      }
+    } catch (Exception e) {
+      throw new IllegalStateException("produce to " + topic + " failed", e);
+    }
+  }
+
+  /** Produces an event whose record carries the given timestamp, as a backlog from long ago. */
+  public void produceEventAt(String topic, String json, Instant timestamp) {
+    try {
+      producer
+          .send(
+              new ProducerRecord<>(
+                  topic,
+                  null,
+                  timestamp.toEpochMilli(),
+                  SPACE.getBytes(StandardCharsets.UTF_8),
+                  json.getBytes(StandardCharsets.UTF_8)))
+          .get(30, TimeUnit.SECONDS);
+    } catch (Exception e) {
+      throw new IllegalStateException("produce to " + topic + " failed", e);
+    }
+  }
+
+  /** Every record of every retry tier topic, read to the end. */
+  public List<ConsumerRecord<byte[], byte[]>> retryRecords() {
+    List<ConsumerRecord<byte[], byte[]>> records = new ArrayList<>();
+    for (String topic :
+        new dev.fanout.retry.RetryTiers(
+                config.topics().retryPrefix(), config.retry().schedule(), config.retry().jitter())
+            .topics()) {
+      records.addAll(readToEnd(topic));
+    }
+    return records;
+  }
+
+  /** Every record of a topic, read up to the end offsets of the moment of the call. */
+  public List<ConsumerRecord<byte[], byte[]>> readToEnd(String topic) {
+    List<ConsumerRecord<byte[], byte[]>> records = new ArrayList<>();
+    try (KafkaConsumer<byte[], byte[]> consumer = clients.assignedConsumer("reader")) {
+      List<TopicPartition> partitions =
+          consumer.partitionsFor(topic).stream()
+              .map(p -> new TopicPartition(p.topic(), p.partition()))
+              .toList();
+      consumer.assign(partitions);
+      consumer.seekToBeginning(partitions);
+      Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
+      Instant deadline = Instant.now().plus(Duration.ofSeconds(30));
+      while (partitions.stream().anyMatch(tp -> consumer.position(tp) < end.get(tp))) {
+        if (Instant.now().isAfter(deadline)) {
+          throw new IllegalStateException("could not read " + topic + " to its end in 30 s");
+        }
+        consumer.poll(Duration.ofMillis(100)).forEach(records::add);
+      }
+    }
+    return records;
+  }
+
   public void send(String topic, byte[] key, byte[] value) {
     try {
       producer.send(new ProducerRecord<>(topic, key, value)).get(30, TimeUnit.SECONDS);

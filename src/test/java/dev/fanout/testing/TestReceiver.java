@@ -51,12 +51,21 @@ public final class TestReceiver implements AutoCloseable {
   }
 
   private final HttpServer server;
-  private final ExecutorService executor = Executors.newFixedThreadPool(8);
+  private final ExecutorService executor;
   private final List<Request> requests = new CopyOnWriteArrayList<>();
   private final Map<String, Function<Request, Reply>> behaviour = new ConcurrentHashMap<>();
 
   public TestReceiver() throws IOException {
-    server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 128);
+    this(8);
+  }
+
+  /**
+   * @param threads requests answered at once; a slow endpoint answering many requests in parallel
+   *     needs many
+   */
+  public TestReceiver(int threads) throws IOException {
+    executor = Executors.newFixedThreadPool(threads);
+    server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 1024);
     server.setExecutor(executor);
     server.createContext(
         "/",

@@ -4,12 +4,12 @@ import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 /** Keeps every call, in order, for assertions. */
-final class RecordingDispatchListener implements DispatchListener {
-  record Matched(String eventType, int webhooks) {}
+public final class RecordingDispatchListener implements DispatchListener {
+  public record Matched(String eventType, int webhooks) {}
 
-  final List<Matched> matched = new CopyOnWriteArrayList<>();
-  final List<String> rejected = new CopyOnWriteArrayList<>();
-  final List<String> cancelled = new CopyOnWriteArrayList<>();
+  public final List<Matched> matched = new CopyOnWriteArrayList<>();
+  public final List<String> rejected = new CopyOnWriteArrayList<>();
+  public final List<String> cancelled = new CopyOnWriteArrayList<>();
 
   @Override
   public void matched(String eventType, int webhooks) {

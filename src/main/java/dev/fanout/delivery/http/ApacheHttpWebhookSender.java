@@ -88,7 +88,7 @@ public final class ApacheHttpWebhookSender implements WebhookSender {
                     : new GuardedDnsResolver(policy, names))
             .setPoolConcurrencyPolicy(PoolConcurrencyPolicy.LAX)
             .setMaxConnTotal(config.maxInFlight())
-            .setMaxConnPerRoute(config.maxInFlightPerEndpoint())
+            .setMaxConnPerRoute(config.hostConcurrency().max())
             .setDefaultConnectionConfig(
                 ConnectionConfig.custom()
                     .setConnectTimeout(Timeout.ofMilliseconds(config.connectTimeout().toMillis()))

@@ -1,9 +1,10 @@
 package dev.fanout.retry.kafka;
 
 import dev.fanout.delivery.DeliveryTask;
-import dev.fanout.delivery.RetryScheduler;
+import dev.fanout.delivery.Retries;
 import dev.fanout.kafka.Acks;
 import dev.fanout.retry.RetryRecords;
+import dev.fanout.retry.RetryScheduler;
 import dev.fanout.retry.RetryTiers;
 import java.time.Clock;
 import java.time.Duration;
@@ -37,7 +38,7 @@ public final class KafkaRetryScheduler implements RetryScheduler {
               }
               Throwable cause = error.getCause() != null ? error.getCause() : error;
               if (cause instanceof RecordTooLargeException) {
-                throw new RetryScheduler.Refused("record too large for " + tiers.topic(tier));
+                throw new Retries.Refused("record too large for " + tiers.topic(tier));
               }
               throw error instanceof CompletionException c ? c : new CompletionException(error);
             });

@@ -3,7 +3,7 @@ package dev.fanout.retry.kafka;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.fanout.delivery.DeliveryTask;
-import dev.fanout.delivery.RetryScheduler;
+import dev.fanout.delivery.Retries;
 import dev.fanout.event.Event;
 import dev.fanout.event.Origin;
 import dev.fanout.retry.RetryTiers;
@@ -62,7 +62,7 @@ class KafkaRetrySchedulerTest {
 
     Assertions.assertThatThrownBy(tier::get)
         .isInstanceOf(ExecutionException.class)
-        .hasCauseInstanceOf(RetryScheduler.Refused.class);
+        .hasCauseInstanceOf(Retries.Refused.class);
   }
 
   @Test

@@ -1,12 +1,14 @@
-package dev.fanout.worker;
+package dev.fanout.retry;
 
 import dev.fanout.deadletter.DeadLetter;
 import dev.fanout.event.Event;
 import dev.fanout.event.EventParser;
-import dev.fanout.retry.RetryRecords;
-import dev.fanout.retry.RetryTiers;
 import dev.fanout.subscription.Subscription;
 import dev.fanout.subscription.SubscriptionTable;
+import dev.fanout.worker.DispatchListener;
+import dev.fanout.worker.EventRouter;
+import dev.fanout.worker.RecordRouter;
+import dev.fanout.worker.Route;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;

@@ -1,4 +1,4 @@
-package dev.fanout.worker;
+package dev.fanout.retry;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -8,13 +8,12 @@ import dev.fanout.delivery.DeliveryTask;
 import dev.fanout.event.Event;
 import dev.fanout.event.EventParser;
 import dev.fanout.event.Origin;
-import dev.fanout.retry.RetryHeaders;
-import dev.fanout.retry.RetryRecords;
-import dev.fanout.retry.RetryTiers;
 import dev.fanout.subscription.Subscription;
 import dev.fanout.subscription.SubscriptionIndex;
 import dev.fanout.testing.MutableClock;
 import dev.fanout.testing.TestSubscriptions;
+import dev.fanout.worker.RecordingDispatchListener;
+import dev.fanout.worker.Route;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -309,7 +308,9 @@ class RetryRouterTest {
         new Origin("y42.events.jobs", 3, 42, KEY, SOURCE_TIME),
         attempts,
         firstAttemptAt,
-        firstAttemptAt);
+        firstAttemptAt,
+        0,
+        null);
   }
 
   private static ConsumerRecord<byte[], byte[]> tierRecord(DeliveryTask task, Instant dueAt) {

@@ -1,4 +1,4 @@
-package dev.fanout.delivery;
+package dev.fanout.retry;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -9,6 +9,7 @@ import java.util.function.DoubleSupplier;
 import org.junit.jupiter.api.Test;
 
 class RetryPolicyTest {
+  private static final Duration MAX_HOLD = Duration.ofHours(1);
   private static final List<Duration> SCHEDULE =
       List.of(Duration.ofSeconds(5), Duration.ofMinutes(1), Duration.ofMinutes(5));
 
@@ -96,7 +97,56 @@ class RetryPolicyTest {
     assertThat(policy(0.2, () -> 0.5).expired(null, Instant.MAX)).isFalse();
   }
 
+  @Test
+  void firstHoldWaitsWhatItWasHeldFor() {
+    assertThat(policy(0.2, () -> 0.5).holdDelay(Duration.ofSeconds(30), 0))
+        .isEqualTo(Duration.ofSeconds(30));
+  }
+
+  @Test
+  void everyEarlierHoldDoublesTheWait() {
+    RetryPolicy policy = policy(0.2, () -> 0.5);
+
+    assertThat(policy.holdDelay(Duration.ofSeconds(30), 1)).isEqualTo(Duration.ofMinutes(1));
+    assertThat(policy.holdDelay(Duration.ofSeconds(30), 3)).isEqualTo(Duration.ofMinutes(4));
+  }
+
+  @Test
+  void holdsStopGrowingAtTheMaximumHold() {
+    RetryPolicy policy = policy(0.2, () -> 0.5);
+
+    assertThat(policy.holdDelay(Duration.ofSeconds(30), 10)).isEqualTo(MAX_HOLD);
+    assertThat(policy.holdDelay(Duration.ofSeconds(30), 1_000)).isEqualTo(MAX_HOLD);
+  }
+
+  @Test
+  void aHoldLongerThanTheMaximumIsNotShortened() {
+    assertThat(policy(0.2, () -> 0.5).holdDelay(Duration.ofHours(2), 0))
+        .isEqualTo(Duration.ofHours(2));
+  }
+
+  @Test
+  void aDeadEndpointCostsAHandfulOfHoldsPerTaskOverTheMaximumAge() {
+    RetryPolicy policy = policy(0.2, () -> 0.5);
+    Duration waited = Duration.ZERO;
+    int holds = 0;
+    while (waited.compareTo(Duration.ofHours(72)) < 0) {
+      waited = waited.plus(policy.holdDelay(Duration.ofSeconds(30), holds));
+      holds++;
+    }
+    // 30 s doubling up to 32 min is 7 holds (63.5 min); then one an hour: 78 in 72 h, where a
+    // hold every 30 s would be 8,640.
+    assertThat(holds).isEqualTo(78);
+  }
+
+  @Test
+  void aTaskNeverStartedHasNoAge() {
+    assertThat(policy(0.2, () -> 0.5).expired(null, Instant.parse("2100-01-01T00:00:00Z")))
+        .isFalse();
+  }
+
   private static RetryPolicy policy(double jitter, DoubleSupplier random) {
-    return new RetryPolicy(SCHEDULE, jitter, Duration.ofHours(1), Duration.ofHours(72), random);
+    return new RetryPolicy(
+        SCHEDULE, jitter, Duration.ofHours(1), Duration.ofHours(72), MAX_HOLD, random);
   }
 }

@@ -1,0 +1,36 @@
+package dev.fanout.delivery;
+
+import com.netflix.concurrency.limits.Limit;
+import java.util.ArrayDeque;
+
+/**
+ * One receiving host (scheme, host, port): its adaptive concurrency limit, the requests in flight
+ * to it, and the round-robin ring of its webhooks' lanes that have work to start. Guarded by the
+ * {@link EndpointScheduler}'s lock.
+ */
+final class Host {
+  final String key;
+  final Limit limit;
+  private final int minLimit;
+
+  /** Lanes with waiting tasks that may start one now; each appears once. */
+  final ArrayDeque<Lane> ready = new ArrayDeque<>();
+
+  int inFlight;
+
+  /** Tasks of this host in memory: waiting in its lanes or in flight. */
+  int tasks;
+
+  int lanes;
+
+  Host(String key, Limit limit, int minLimit) {
+    this.key = key;
+    this.limit = limit;
+    this.minLimit = minLimit;
+  }
+
+  /** Requests this host may have in flight now. */
+  int currentLimit() {
+    return Math.max(minLimit, limit.getLimit());
+  }
+}

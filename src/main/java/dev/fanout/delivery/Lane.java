@@ -1,0 +1,82 @@
+package dev.fanout.delivery;
+
+import com.netflix.concurrency.limits.Limit;
+import io.github.resilience4j.circuitbreaker.CircuitBreaker;
+import io.github.resilience4j.ratelimiter.RateLimiter;
+import java.net.URI;
+import java.util.ArrayDeque;
+
+/**
+ * One webhook's way to its host: its own circuit breaker, its own concurrency cap (which shrinks
+ * when its requests fail or time out, so a black-holed URL cannot take its host's slots), its rate
+ * limit, and the tasks waiting for a slot. Trouble of one URL stays in its lane; healthy webhooks
+ * on the same host keep their throughput. Guarded by the {@link EndpointScheduler}'s lock.
+ */
+final class Lane {
+  /** Weight of the newest sample in the round-trip average. */
+  private static final double RTT_WEIGHT = 0.2;
+
+  final String webhookId;
+  final URI url;
+  final Host host;
+  final CircuitBreaker breaker;
+  final Limit cap;
+  RateLimiter rateLimiter;
+  Integer ratePerSecond;
+  final ArrayDeque<EndpointScheduler.Job> waiting = new ArrayDeque<>();
+
+  int inFlight;
+  boolean ready;
+  long throttledUntilNanos;
+  long lastActiveNanos;
+
+  /** Average round trip of recent attempts; 0 before the first. */
+  long rttNanos;
+
+  /** Last time the lane made progress: an attempt ended, or it started sending from idle. */
+  long progressNanos;
+
+  Lane(String webhookId, URI url, Host host, CircuitBreaker breaker, Limit cap) {
+    this.webhookId = webhookId;
+    this.url = url;
+    this.host = host;
+    this.breaker = breaker;
+    this.cap = cap;
+  }
+
+  void recordRtt(long nanos) {
+    rttNanos = rttNanos == 0 ? nanos : (long) (rttNanos * (1 - RTT_WEIGHT) + nanos * RTT_WEIGHT);
+  }
+
+  /**
+   * How long one request of this lane takes, as far as can be told at {@code now}: the recent
+   * average, or longer while requests are out and none has ended for a while (a black hole shows
+   * here long before its first timeout). 0 when nothing is known yet.
+   */
+  long serviceNanos(long now) {
+    if (inFlight == 0) {
+      return rttNanos;
+    }
+    return Math.max(rttNanos, now - progressNanos);
+  }
+
+  /** Requests the lane may have in flight: its own cap, within its host's limit. */
+  int concurrency() {
+    return Math.max(1, Math.min(cap.getLimit(), host.currentLimit()));
+  }
+
+  /**
+   * How long the task at {@code position} in the queue (1 = next) would wait to start, at the
+   * lane's current pace, by Little's law: the tasks ahead of it beyond the free slots × time per
+   * request ÷ requests at once. A rate limit puts its own floor under it. 0 when the pace is not
+   * known yet.
+   */
+  long expectedWaitNanos(long now, int position) {
+    int ahead = position - Math.max(0, concurrency() - inFlight);
+    long byPace = ahead <= 0 ? 0 : (long) ((double) ahead * serviceNanos(now) / concurrency());
+    if (ratePerSecond == null) {
+      return byPace;
+    }
+    return Math.max(byPace, (long) (position * 1e9 / ratePerSecond));
+  }
+}
