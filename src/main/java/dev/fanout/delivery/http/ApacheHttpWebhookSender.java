@@ -5,19 +5,14 @@ import dev.fanout.config.HostPort;
 import dev.fanout.delivery.HttpResult;
 import dev.fanout.delivery.WebhookRequest;
 import dev.fanout.delivery.WebhookSender;
-import java.io.InterruptedIOException;
 import java.net.InetAddress;
-import java.net.SocketTimeoutException;
 import java.net.URI;
 import java.net.UnknownHostException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.regex.Pattern;
-import javax.net.ssl.SSLException;
-import org.apache.hc.client5.http.ConnectTimeoutException;
 import org.apache.hc.client5.http.DnsResolver;
 import org.apache.hc.client5.http.config.ConnectionConfig;
 import org.apache.hc.client5.http.config.RequestConfig;
@@ -26,7 +21,6 @@ import org.apache.hc.client5.http.impl.async.HttpAsyncClientBuilder;
 import org.apache.hc.client5.http.impl.async.HttpAsyncClients;
 import org.apache.hc.client5.http.impl.nio.PoolingAsyncClientConnectionManager;
 import org.apache.hc.client5.http.impl.nio.PoolingAsyncClientConnectionManagerBuilder;
-import org.apache.hc.core5.concurrent.FutureCallback;
 import org.apache.hc.core5.http.ContentType;
 import org.apache.hc.core5.http.HttpHost;
 import org.apache.hc.core5.http.Method;
@@ -35,6 +29,7 @@ import org.apache.hc.core5.http.nio.entity.AsyncEntityProducers;
 import org.apache.hc.core5.http.nio.support.BasicRequestProducer;
 import org.apache.hc.core5.io.CloseMode;
 import org.apache.hc.core5.pool.PoolConcurrencyPolicy;
+import org.apache.hc.core5.pool.PoolStats;
 import org.apache.hc.core5.reactor.IOReactorConfig;
 import org.apache.hc.core5.util.Timeout;
 
@@ -52,6 +47,7 @@ public final class ApacheHttpWebhookSender implements WebhookSender {
   private static final Pattern IP_LITERAL = Pattern.compile("[0-9.]+|\\[?[0-9a-fA-F:.]+]?");
 
   private final CloseableHttpAsyncClient client;
+  private final PoolingAsyncClientConnectionManager connections;
   private final Deadlines deadlines;
   // Threads that hand requests to the client; blocked only by name lookups of new connections.
   private final ExecutorService submitters =
@@ -78,7 +74,7 @@ public final class ApacheHttpWebhookSender implements WebhookSender {
     this.policy = AddressPolicy.fromConfig(config.allowedNetworks());
     this.viaProxy = !config.proxy().isEmpty();
     Timeout requestTimeout = Timeout.ofMilliseconds(requestTimeoutMillis);
-    PoolingAsyncClientConnectionManager connections =
+    this.connections =
         PoolingAsyncClientConnectionManagerBuilder.create()
             .setDnsResolver(
                 viaProxy
@@ -140,93 +136,39 @@ public final class ApacheHttpWebhookSender implements WebhookSender {
   }
 
   private CompletableFuture<HttpResult> submit(WebhookRequest request) {
+    URI url = request.url();
+    if (viaProxy && refusedLiteral(url.getHost())) {
+      return CompletableFuture.completedFuture(
+          new HttpResult.Failure(
+              HttpResult.Kind.BLOCKED_TARGET, "target " + url.getHost() + " is a refused address"));
+    }
+    Exchange exchange = new Exchange(url, maxResponseBytes, requestTimeoutMillis);
+    Deadlines.Ticket ticket = deadlines.add(exchange::expire);
+    exchange.result().whenComplete((r, e) -> ticket.done());
     try {
-      return exchange(request);
+      exchange.started(
+          client.execute(
+              new BasicRequestProducer(
+                  post(request),
+                  AsyncEntityProducers.create(request.body(), ContentType.APPLICATION_JSON)),
+              exchange.consumer(),
+              exchange));
     } catch (RuntimeException e) {
       // The contract is a future that always completes normally: a request the client refuses
       // outright (an odd URL, a client already closed) is a connection failure, not a crash.
-      return CompletableFuture.completedFuture(
-          new HttpResult.Failure(
-              HttpResult.Kind.CONNECT, "request not sent: " + e.getClass().getSimpleName()));
+      exchange.notSent(e.getClass().getSimpleName());
     }
+    return exchange.result();
   }
 
-  private CompletableFuture<HttpResult> exchange(WebhookRequest request) {
-    CompletableFuture<HttpResult> result = new CompletableFuture<>();
-    URI url = request.url();
-    if (viaProxy && refusedLiteral(url.getHost())) {
-      result.complete(
-          new HttpResult.Failure(
-              HttpResult.Kind.BLOCKED_TARGET, "target " + url.getHost() + " is a refused address"));
-      return result;
-    }
-    BasicHttpRequest http = new BasicHttpRequest(Method.POST, url);
+  private static BasicHttpRequest post(WebhookRequest request) {
+    BasicHttpRequest http = new BasicHttpRequest(Method.POST, request.url());
     for (WebhookRequest.Header header : request.headers()) {
       if (!header.name().equalsIgnoreCase("content-type")) {
         http.addHeader(header.name(), header.value());
       }
     }
-    DrainingResponseConsumer consumer = new DrainingResponseConsumer(maxResponseBytes);
-    Future<HttpResult.Response> exchange =
-        client.execute(
-            new BasicRequestProducer(
-                http, AsyncEntityProducers.create(request.body(), ContentType.APPLICATION_JSON)),
-            consumer,
-            new FutureCallback<>() {
-              @Override
-              public void completed(HttpResult.Response response) {
-                result.complete(response);
-              }
-
-              @Override
-              public void failed(Exception e) {
-                HttpResult.Response partial = consumer.response();
-                if (e instanceof DrainingResponseConsumer.BodyTooLongException && partial != null) {
-                  result.complete(partial);
-                } else {
-                  result.complete(failure(e, url));
-                }
-              }
-
-              @Override
-              public void cancelled() {
-                result.complete(
-                    new HttpResult.Failure(
-                        HttpResult.Kind.TIMEOUT,
-                        "no complete response within " + requestTimeoutMillis + " ms"));
-              }
-            });
-    Deadlines.Ticket ticket = deadlines.add(exchange);
-    result.whenComplete((r, e) -> ticket.done());
-    return result;
-  }
-
-  /** Maps a client exception to a failure kind with a short message that holds no headers. */
-  static HttpResult.Failure failure(Throwable e, URI url) {
-    Throwable cause = e;
-    while (cause != null) {
-      if (cause instanceof BlockedTargetException) {
-        return new HttpResult.Failure(HttpResult.Kind.BLOCKED_TARGET, cause.getMessage());
-      }
-      cause = cause.getCause();
-    }
-    String where = url.getHost() + (url.getPort() > 0 ? ":" + url.getPort() : "");
-    if (e instanceof ConnectTimeoutException) {
-      return new HttpResult.Failure(HttpResult.Kind.CONNECT, "connect to " + where + " timed out");
-    }
-    if (e instanceof SocketTimeoutException || e instanceof InterruptedIOException) {
-      return new HttpResult.Failure(
-          HttpResult.Kind.TIMEOUT, "response from " + where + " timed out");
-    }
-    if (e instanceof UnknownHostException) {
-      return new HttpResult.Failure(
-          HttpResult.Kind.CONNECT, "host " + url.getHost() + " not found");
-    }
-    if (e instanceof SSLException) {
-      return new HttpResult.Failure(HttpResult.Kind.CONNECT, "TLS with " + where + " failed");
-    }
-    return new HttpResult.Failure(
-        HttpResult.Kind.CONNECT, e.getClass().getSimpleName() + " talking to " + where);
+    return http;
   }
 
   private boolean refusedLiteral(String host) {
@@ -239,6 +181,11 @@ public final class ApacheHttpWebhookSender implements WebhookSender {
     } catch (UnknownHostException e) {
       return false;
     }
+  }
+
+  /** The pool's connections: leased, idle, pending (for tests). */
+  PoolStats connections() {
+    return connections.getTotalStats();
   }
 
   @Override
