@@ -87,6 +87,11 @@ final class NettyReceiver implements AutoCloseable {
     return connectionsOpened.sum();
   }
 
+  /** TCP connections open now. */
+  int connectionsOpen() {
+    return connectionsOpen.get();
+  }
+
   /** The most connections open at once since start. */
   int mostConnectionsOpen() {
     return mostConnectionsOpen.get();

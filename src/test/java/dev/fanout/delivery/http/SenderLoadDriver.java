@@ -126,7 +126,7 @@ public final class SenderLoadDriver {
           LockSupport.parkNanos(due - now);
         }
         if (now >= nextReport) {
-          growth.append(' ').append(receiver.connectionsOpened());
+          growth.append(' ').append(receiver.connectionsOpen());
           nextReport += TimeUnit.SECONDS.toNanos(1);
         }
         long sentAt = System.nanoTime();
@@ -151,7 +151,7 @@ public final class SenderLoadDriver {
       Histogram arrival = receiver.arrivalMicros();
       System.out.printf(
           "paced %5d/s %ds: sent %d failed %d | arrival p50 %s p99 %s max %s | attempt p50 %s"
-              + " p99 %s max %s mean %s | connections opened %d, most open %d, per second:%s%n",
+              + " p99 %s max %s mean %s | connections opened %d, most open %d, open each second:%s%n",
           perSecond,
           seconds,
           total,
@@ -187,7 +187,7 @@ public final class SenderLoadDriver {
       System.out.printf(
           "saturated %4d in flight %ds: %8.0f req/s | CPU us/req: process-minus-receiver %.1f,"
               + " sender+driver threads %.1f, receiver %.1f | connections opened %d, most open"
-              + " %d%n",
+              + " %d%n    CPU us/req by thread:%s%n",
           inFlight,
           seconds,
           count / (elapsed / 1e9),
@@ -195,7 +195,8 @@ public final class SenderLoadDriver {
           (after.others - before.others) / 1000.0 / count,
           (after.receiver - before.receiver) / 1000.0 / count,
           receiver.connectionsOpened(),
-          receiver.mostConnectionsOpen());
+          receiver.mostConnectionsOpen(),
+          after.perRequestByName(before, count));
     }
   }
 
@@ -266,12 +267,16 @@ public final class SenderLoadDriver {
     return String.format("%.2fms", micros / 1000.0);
   }
 
-  /** CPU nanoseconds so far: the process, the receiver's threads, every other live thread. */
-  private record CpuSample(long process, long receiver, long others) {
+  /**
+   * CPU nanoseconds so far: the process, the receiver's threads, every other live thread, and those
+   * by thread name (digits left out, so a pool's threads count as one).
+   */
+  private record CpuSample(long process, long receiver, long others, Map<String, Long> byName) {
     static CpuSample take() {
       ThreadMXBean threads = ManagementFactory.getThreadMXBean();
       long receiver = 0;
       long others = 0;
+      Map<String, Long> byName = new java.util.TreeMap<>();
       for (ThreadInfo info : threads.getThreadInfo(threads.getAllThreadIds())) {
         if (info == null) {
           continue;
@@ -285,11 +290,25 @@ public final class SenderLoadDriver {
         } else {
           others += cpu;
         }
+        byName.merge(info.getThreadName().replaceAll("[0-9]+", "#"), cpu, Long::sum);
       }
       long process =
           ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())
               .getProcessCpuTime();
-      return new CpuSample(process, receiver, others);
+      return new CpuSample(process, receiver, others, byName);
+    }
+
+    /** Microseconds per request of each thread name that used at least 0.5 us per request. */
+    String perRequestByName(CpuSample before, long requests) {
+      StringBuilder out = new StringBuilder();
+      byName.forEach(
+          (name, cpu) -> {
+            double us = (cpu - before.byName.getOrDefault(name, 0L)) / 1000.0 / requests;
+            if (us >= 0.5) {
+              out.append(String.format(" %s=%.1f", name, us));
+            }
+          });
+      return out.toString();
     }
   }
 }
