@@ -8,10 +8,8 @@ import dev.fanout.delivery.WebhookSender;
 import java.net.InetAddress;
 import java.net.URI;
 import java.net.UnknownHostException;
+import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.RejectedExecutionException;
 import java.util.regex.Pattern;
 import org.apache.hc.client5.http.DnsResolver;
 import org.apache.hc.client5.http.config.ConnectionConfig;
@@ -21,12 +19,7 @@ import org.apache.hc.client5.http.impl.async.HttpAsyncClientBuilder;
 import org.apache.hc.client5.http.impl.async.HttpAsyncClients;
 import org.apache.hc.client5.http.impl.nio.PoolingAsyncClientConnectionManager;
 import org.apache.hc.client5.http.impl.nio.PoolingAsyncClientConnectionManagerBuilder;
-import org.apache.hc.core5.http.ContentType;
 import org.apache.hc.core5.http.HttpHost;
-import org.apache.hc.core5.http.Method;
-import org.apache.hc.core5.http.message.BasicHttpRequest;
-import org.apache.hc.core5.http.nio.entity.AsyncEntityProducers;
-import org.apache.hc.core5.http.nio.support.BasicRequestProducer;
 import org.apache.hc.core5.io.CloseMode;
 import org.apache.hc.core5.pool.PoolConcurrencyPolicy;
 import org.apache.hc.core5.pool.PoolStats;
@@ -38,26 +31,28 @@ import org.apache.hc.core5.util.Timeout;
  * guard be the resolver the client connects through, and because it posts about twice as fast as
  * the JDK client on small machines.
  *
+ * <pre>
+ *   send (caller's thread) ─► Exchange ─► client.execute ─► lease: idle connection, or a new one
+ *        to an address already looked up through the guard (ResolvedNames; others are looked up
+ *        on a lookup thread first) ─► I/O thread writes, reads, drains ─► connection back to the
+ *        pool ─► result completes (on the I/O thread)
+ * </pre>
+ *
  * <p>Per request: no redirects, no automatic retries, no cookies; connect timeout, and a deadline
- * on the whole exchange (enforced here, since the client's own timeouts are per socket read and a
- * trickling endpoint would evade them). Thread-safe.
+ * on the whole exchange, name lookup included (enforced here, since the client's own timeouts are
+ * per socket read and a trickling endpoint would evade them). {@code send} never waits for a name
+ * service, nor for a connection: it returns as soon as the client has the request. Thread-safe.
  */
 public final class ApacheHttpWebhookSender implements WebhookSender {
-  private static final int SUBMITTERS = 8;
   private static final Pattern IP_LITERAL = Pattern.compile("[0-9.]+|\\[?[0-9a-fA-F:.]+]?");
+  // How long a looked-up answer is used for new connections, on top of the request timeout (an
+  // answer must outlast the longest wait of the request it was looked up for).
+  private static final Duration ANSWER_LIFETIME = Duration.ofSeconds(30);
 
   private final CloseableHttpAsyncClient client;
   private final PoolingAsyncClientConnectionManager connections;
+  private final ResolvedNames names;
   private final Deadlines deadlines;
-  // Threads that hand requests to the client; blocked only by name lookups of new connections.
-  private final ExecutorService submitters =
-      Executors.newFixedThreadPool(
-          SUBMITTERS,
-          r -> {
-            Thread t = new Thread(r, "fanout-http-submit");
-            t.setDaemon(true);
-            return t;
-          });
   private final long requestTimeoutMillis;
   private final int maxResponseBytes;
   private final AddressPolicy policy;
@@ -68,20 +63,23 @@ public final class ApacheHttpWebhookSender implements WebhookSender {
   }
 
   /** With the name service to ask (tests pass a slow one); the SSRF guard always wraps it. */
-  ApacheHttpWebhookSender(FanoutConfig.Delivery config, DnsResolver names) {
+  ApacheHttpWebhookSender(FanoutConfig.Delivery config, DnsResolver nameService) {
     this.requestTimeoutMillis = config.requestTimeout().toMillis();
     this.maxResponseBytes = config.maxResponseBytes();
     this.policy = AddressPolicy.fromConfig(config.allowedNetworks());
     this.viaProxy = !config.proxy().isEmpty();
+    DnsResolver guarded = new GuardedDnsResolver(policy, nameService);
+    this.names =
+        new ResolvedNames(
+            viaProxy
+                ? new ProxyAwareResolver(HostPort.parse(config.proxy()).host(), guarded)
+                : guarded,
+            ANSWER_LIFETIME.plus(config.requestTimeout()),
+            System::nanoTime);
     Timeout requestTimeout = Timeout.ofMilliseconds(requestTimeoutMillis);
     this.connections =
         PoolingAsyncClientConnectionManagerBuilder.create()
-            .setDnsResolver(
-                viaProxy
-                    ? new ProxyAwareResolver(
-                        HostPort.parse(config.proxy()).host(),
-                        new GuardedDnsResolver(policy, names))
-                    : new GuardedDnsResolver(policy, names))
+            .setDnsResolver(names)
             .setPoolConcurrencyPolicy(PoolConcurrencyPolicy.LAX)
             .setMaxConnTotal(config.maxInFlight())
             .setMaxConnPerRoute(config.maxInFlightPerEndpoint())
@@ -118,57 +116,26 @@ public final class ApacheHttpWebhookSender implements WebhookSender {
     client.start();
   }
 
-  @Override
   /**
-   * Hands the request to the client on a submitting thread, never the caller's: the client leases
-   * and connects in the calling thread, and a new connection starts with a name lookup, which a
-   * subscriber's slow or silent DNS server can stretch to many seconds. The consumer loop that
-   * calls this must never wait for that.
+   * Hands the request to the client in the calling thread. This never blocks: a request that needs
+   * a new connection to a name not looked up yet fails inside the client before connecting, and is
+   * looked up and handed over again on a lookup thread ({@link ResolvedNames}), so a subscriber's
+   * slow or silent DNS server never holds up the consumer loop that calls this.
    */
+  @Override
   public CompletableFuture<HttpResult> send(WebhookRequest request) {
-    try {
-      return CompletableFuture.supplyAsync(() -> submit(request), submitters)
-          .thenCompose(result -> result);
-    } catch (RejectedExecutionException e) {
-      return CompletableFuture.completedFuture(
-          new HttpResult.Failure(HttpResult.Kind.CONNECT, "request not sent: sender closed"));
-    }
-  }
-
-  private CompletableFuture<HttpResult> submit(WebhookRequest request) {
     URI url = request.url();
     if (viaProxy && refusedLiteral(url.getHost())) {
       return CompletableFuture.completedFuture(
           new HttpResult.Failure(
               HttpResult.Kind.BLOCKED_TARGET, "target " + url.getHost() + " is a refused address"));
     }
-    Exchange exchange = new Exchange(url, maxResponseBytes, requestTimeoutMillis);
+    Exchange exchange =
+        new Exchange(request, client, names, maxResponseBytes, requestTimeoutMillis);
     Deadlines.Ticket ticket = deadlines.add(exchange::expire);
     exchange.result().whenComplete((r, e) -> ticket.done());
-    try {
-      exchange.started(
-          client.execute(
-              new BasicRequestProducer(
-                  post(request),
-                  AsyncEntityProducers.create(request.body(), ContentType.APPLICATION_JSON)),
-              exchange.consumer(),
-              exchange));
-    } catch (RuntimeException e) {
-      // The contract is a future that always completes normally: a request the client refuses
-      // outright (an odd URL, a client already closed) is a connection failure, not a crash.
-      exchange.notSent(e.getClass().getSimpleName());
-    }
+    exchange.start();
     return exchange.result();
-  }
-
-  private static BasicHttpRequest post(WebhookRequest request) {
-    BasicHttpRequest http = new BasicHttpRequest(Method.POST, request.url());
-    for (WebhookRequest.Header header : request.headers()) {
-      if (!header.name().equalsIgnoreCase("content-type")) {
-        http.addHeader(header.name(), header.value());
-      }
-    }
-    return http;
   }
 
   private boolean refusedLiteral(String host) {
@@ -190,7 +157,7 @@ public final class ApacheHttpWebhookSender implements WebhookSender {
 
   @Override
   public void close() {
-    submitters.shutdownNow();
+    names.close();
     client.close(CloseMode.GRACEFUL);
     deadlines.close();
   }
