@@ -24,6 +24,7 @@ import org.apache.hc.core5.io.CloseMode;
 import org.apache.hc.core5.pool.PoolConcurrencyPolicy;
 import org.apache.hc.core5.pool.PoolStats;
 import org.apache.hc.core5.reactor.IOReactorConfig;
+import org.apache.hc.core5.util.TimeValue;
 import org.apache.hc.core5.util.Timeout;
 
 /**
@@ -48,6 +49,11 @@ public final class ApacheHttpWebhookSender implements WebhookSender {
   // How long a looked-up answer is used for new connections, on top of the request timeout (an
   // answer must outlast the longest wait of the request it was looked up for).
   private static final Duration ANSWER_LIFETIME = Duration.ofSeconds(30);
+  // Connections idle this long are closed. A burst (a stall, a large poll) opens as many
+  // connections as requests are in flight at once; without this they would stay open for good, and
+  // the pool would only ever grow towards its per-route maximum. The pool reuses the most recently
+  // released connection first, so the ones a steady rate needs never go idle.
+  static final Duration IDLE_CONNECTION_LIFETIME = Duration.ofSeconds(10);
 
   private final CloseableHttpAsyncClient client;
   private final PoolingAsyncClientConnectionManager connections;
@@ -59,11 +65,18 @@ public final class ApacheHttpWebhookSender implements WebhookSender {
   private final boolean viaProxy;
 
   public ApacheHttpWebhookSender(FanoutConfig.Delivery config) {
-    this(config, org.apache.hc.client5.http.SystemDefaultDnsResolver.INSTANCE);
+    this(
+        config,
+        org.apache.hc.client5.http.SystemDefaultDnsResolver.INSTANCE,
+        IDLE_CONNECTION_LIFETIME);
   }
 
-  /** With the name service to ask (tests pass a slow one); the SSRF guard always wraps it. */
-  ApacheHttpWebhookSender(FanoutConfig.Delivery config, DnsResolver nameService) {
+  /**
+   * With the name service to ask (tests pass a slow one; the SSRF guard always wraps it), and how
+   * long a connection may stay idle before it is closed.
+   */
+  ApacheHttpWebhookSender(
+      FanoutConfig.Delivery config, DnsResolver nameService, Duration idleConnectionLifetime) {
     this.requestTimeoutMillis = config.requestTimeout().toMillis();
     this.maxResponseBytes = config.maxResponseBytes();
     this.policy = AddressPolicy.fromConfig(config.allowedNetworks());
@@ -106,7 +119,8 @@ public final class ApacheHttpWebhookSender implements WebhookSender {
             .disableAutomaticRetries()
             .disableCookieManagement()
             .disableAuthCaching()
-            .disableContentCompression();
+            .disableContentCompression()
+            .evictIdleConnections(TimeValue.ofMilliseconds(idleConnectionLifetime.toMillis()));
     if (viaProxy) {
       HostPort proxy = HostPort.parse(config.proxy());
       builder.setProxy(new HttpHost(proxy.host(), proxy.port()));

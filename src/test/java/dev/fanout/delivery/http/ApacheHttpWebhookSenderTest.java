@@ -82,7 +82,9 @@ class ApacheHttpWebhookSenderTest {
             return host;
           }
         };
-    try (ApacheHttpWebhookSender sender = new ApacheHttpWebhookSender(delivery(), silent)) {
+    try (ApacheHttpWebhookSender sender =
+        new ApacheHttpWebhookSender(
+            delivery(), silent, ApacheHttpWebhookSender.IDLE_CONNECTION_LIFETIME)) {
       // If send() looked the name up in the caller's thread, this call would never return.
       var result =
           org.junit.jupiter.api.Assertions.assertTimeoutPreemptively(
@@ -130,7 +132,8 @@ class ApacheHttpWebhookSenderTest {
     java.util.concurrent.CountDownLatch answer = new java.util.concurrent.CountDownLatch(1);
     try (NettyReceiver receiver = new NettyReceiver();
         ApacheHttpWebhookSender sender =
-            new ApacheHttpWebhookSender(delivery(), silentFor(answer))) {
+            new ApacheHttpWebhookSender(
+                delivery(), silentFor(answer), ApacheHttpWebhookSender.IDLE_CONNECTION_LIFETIME)) {
       List<java.util.concurrent.CompletableFuture<HttpResult>> waiting =
           new java.util.ArrayList<>();
       for (int i = 0; i < 20; i++) {
@@ -156,7 +159,8 @@ class ApacheHttpWebhookSenderTest {
     // completes the result runs it.
     try (NettyReceiver receiver = new NettyReceiver(1, 0, 50);
         ApacheHttpWebhookSender sender =
-            new ApacheHttpWebhookSender(delivery(), silentFor(answer))) {
+            new ApacheHttpWebhookSender(
+                delivery(), silentFor(answer), ApacheHttpWebhookSender.IDLE_CONNECTION_LIFETIME)) {
       URI fast = receiver.url("/a");
       java.util.concurrent.CompletableFuture<HttpResult> toSilentHost =
           sender
