@@ -93,6 +93,9 @@ public final class ApacheHttpWebhookSender implements WebhookSender {
     this.connections =
         PoolingAsyncClientConnectionManagerBuilder.create()
             .setDnsResolver(names)
+            // LAX: leases and releases take no pool-wide lock. It enforces only the per-route
+            // maximum; the total stays bounded by the engine's max-in-flight (leased) and by the
+            // idle eviction below (idle).
             .setPoolConcurrencyPolicy(PoolConcurrencyPolicy.LAX)
             .setMaxConnTotal(config.maxInFlight())
             .setMaxConnPerRoute(config.maxInFlightPerEndpoint())

@@ -18,22 +18,23 @@ import org.apache.hc.client5.http.DnsResolver;
 /**
  * The resolver the HTTP client connects through: it answers only from names looked up before, and
  * never waits for a name service. A name not looked up yet (or whose answer is older than {@code
- * lifetime}) fails at once with {@link NotResolvedYetException}; the sender then {@link #lookUp
- * looks it up} on a thread of its own and sends the request again.
+ * lifetime}) fails at once with {@link NotResolvedYetException}, before any connection is made; the
+ * sender then {@link #lookUp looks it up} on a thread of its own and hands the request, which never
+ * left, to the client again.
  *
  * <pre>
  *   send ─► client.execute (caller's thread) ─► idle connection? ─ yes ─► request goes out
  *                                                   └ no: resolve(host) ─ known ─► connect
  *                                                                     └ unknown ─► NotResolvedYet
- *   NotResolvedYet ─► lookUp(host) on a lookup thread ─► guarded answer kept ─► send again
+ *   NotResolvedYet ─► lookUp(host) on a lookup thread ─► guarded answer kept ─► execute again
  * </pre>
  *
  * So the thread that calls {@code send}, and the I/O thread that may connect a waiting request, are
  * never held up by a slow or silent DNS server. Lookups go through {@code names}, the SSRF guard
  * ({@link GuardedDnsResolver}, or {@link ProxyAwareResolver} with a proxy), and only what it
  * returns is kept: the addresses connected to are the addresses it checked, with no second lookup.
- * Concurrent lookups of one name share one call, so a silent DNS server holds one lookup thread,
- * not all of them. Failed lookups are not kept. Thread-safe.
+ * Concurrent lookups of one name share one call, so a name whose DNS server is silent holds one
+ * lookup thread, not all of them. Failed lookups are not kept. Thread-safe.
  */
 final class ResolvedNames implements DnsResolver, AutoCloseable {
   private static final int LOOKUP_THREADS = 8;
