@@ -5,19 +5,12 @@ import dev.fanout.config.HostPort;
 import dev.fanout.delivery.HttpResult;
 import dev.fanout.delivery.WebhookRequest;
 import dev.fanout.delivery.WebhookSender;
-import java.io.InterruptedIOException;
 import java.net.InetAddress;
-import java.net.SocketTimeoutException;
 import java.net.URI;
 import java.net.UnknownHostException;
+import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.concurrent.RejectedExecutionException;
 import java.util.regex.Pattern;
-import javax.net.ssl.SSLException;
-import org.apache.hc.client5.http.ConnectTimeoutException;
 import org.apache.hc.client5.http.DnsResolver;
 import org.apache.hc.client5.http.config.ConnectionConfig;
 import org.apache.hc.client5.http.config.RequestConfig;
@@ -26,16 +19,12 @@ import org.apache.hc.client5.http.impl.async.HttpAsyncClientBuilder;
 import org.apache.hc.client5.http.impl.async.HttpAsyncClients;
 import org.apache.hc.client5.http.impl.nio.PoolingAsyncClientConnectionManager;
 import org.apache.hc.client5.http.impl.nio.PoolingAsyncClientConnectionManagerBuilder;
-import org.apache.hc.core5.concurrent.FutureCallback;
-import org.apache.hc.core5.http.ContentType;
 import org.apache.hc.core5.http.HttpHost;
-import org.apache.hc.core5.http.Method;
-import org.apache.hc.core5.http.message.BasicHttpRequest;
-import org.apache.hc.core5.http.nio.entity.AsyncEntityProducers;
-import org.apache.hc.core5.http.nio.support.BasicRequestProducer;
 import org.apache.hc.core5.io.CloseMode;
 import org.apache.hc.core5.pool.PoolConcurrencyPolicy;
+import org.apache.hc.core5.pool.PoolStats;
 import org.apache.hc.core5.reactor.IOReactorConfig;
+import org.apache.hc.core5.util.TimeValue;
 import org.apache.hc.core5.util.Timeout;
 
 /**
@@ -43,49 +32,70 @@ import org.apache.hc.core5.util.Timeout;
  * guard be the resolver the client connects through, and because it posts about twice as fast as
  * the JDK client on small machines.
  *
+ * <pre>
+ *   send (caller's thread) ─► Exchange ─► client.execute ─► lease: idle connection, or a new one
+ *        to an address already looked up through the guard (ResolvedNames; others are looked up
+ *        on a lookup thread first) ─► I/O thread writes, reads, drains ─► connection back to the
+ *        pool ─► result completes (on the I/O thread)
+ * </pre>
+ *
  * <p>Per request: no redirects, no automatic retries, no cookies; connect timeout, and a deadline
- * on the whole exchange (enforced here, since the client's own timeouts are per socket read and a
- * trickling endpoint would evade them). Thread-safe.
+ * on the whole exchange, name lookup included (enforced here, since the client's own timeouts are
+ * per socket read and a trickling endpoint would evade them). {@code send} never waits for a name
+ * service, nor for a connection: it returns as soon as the client has the request. Thread-safe.
  */
 public final class ApacheHttpWebhookSender implements WebhookSender {
-  private static final int SUBMITTERS = 8;
   private static final Pattern IP_LITERAL = Pattern.compile("[0-9.]+|\\[?[0-9a-fA-F:.]+]?");
+  // How long a looked-up answer is used for new connections, on top of the request timeout (an
+  // answer must outlast the longest wait of the request it was looked up for).
+  private static final Duration ANSWER_LIFETIME = Duration.ofSeconds(30);
+  // Connections idle this long are closed. A burst (a stall, a large poll) opens as many
+  // connections as requests are in flight at once; without this they would stay open for good, and
+  // the pool would only ever grow towards its per-route maximum. The pool reuses the most recently
+  // released connection first, so the ones a steady rate needs never go idle.
+  static final Duration IDLE_CONNECTION_LIFETIME = Duration.ofSeconds(10);
 
   private final CloseableHttpAsyncClient client;
+  private final PoolingAsyncClientConnectionManager connections;
+  private final ResolvedNames names;
   private final Deadlines deadlines;
-  // Threads that hand requests to the client; blocked only by name lookups of new connections.
-  private final ExecutorService submitters =
-      Executors.newFixedThreadPool(
-          SUBMITTERS,
-          r -> {
-            Thread t = new Thread(r, "fanout-http-submit");
-            t.setDaemon(true);
-            return t;
-          });
   private final long requestTimeoutMillis;
   private final int maxResponseBytes;
   private final AddressPolicy policy;
   private final boolean viaProxy;
 
   public ApacheHttpWebhookSender(FanoutConfig.Delivery config) {
-    this(config, org.apache.hc.client5.http.SystemDefaultDnsResolver.INSTANCE);
+    this(
+        config,
+        org.apache.hc.client5.http.SystemDefaultDnsResolver.INSTANCE,
+        IDLE_CONNECTION_LIFETIME);
   }
 
-  /** With the name service to ask (tests pass a slow one); the SSRF guard always wraps it. */
-  ApacheHttpWebhookSender(FanoutConfig.Delivery config, DnsResolver names) {
+  /**
+   * With the name service to ask (tests pass a slow one; the SSRF guard always wraps it), and how
+   * long a connection may stay idle before it is closed.
+   */
+  ApacheHttpWebhookSender(
+      FanoutConfig.Delivery config, DnsResolver nameService, Duration idleConnectionLifetime) {
     this.requestTimeoutMillis = config.requestTimeout().toMillis();
     this.maxResponseBytes = config.maxResponseBytes();
     this.policy = AddressPolicy.fromConfig(config.allowedNetworks());
     this.viaProxy = !config.proxy().isEmpty();
+    DnsResolver guarded = new GuardedDnsResolver(policy, nameService);
+    this.names =
+        new ResolvedNames(
+            viaProxy
+                ? new ProxyAwareResolver(HostPort.parse(config.proxy()).host(), guarded)
+                : guarded,
+            ANSWER_LIFETIME.plus(config.requestTimeout()),
+            System::nanoTime);
     Timeout requestTimeout = Timeout.ofMilliseconds(requestTimeoutMillis);
-    PoolingAsyncClientConnectionManager connections =
+    this.connections =
         PoolingAsyncClientConnectionManagerBuilder.create()
-            .setDnsResolver(
-                viaProxy
-                    ? new ProxyAwareResolver(
-                        HostPort.parse(config.proxy()).host(),
-                        new GuardedDnsResolver(policy, names))
-                    : new GuardedDnsResolver(policy, names))
+            .setDnsResolver(names)
+            // LAX: leases and releases take no pool-wide lock. It enforces only the per-route
+            // maximum; the total stays bounded by the engine's max-in-flight (leased) and by the
+            // idle eviction below (idle).
             .setPoolConcurrencyPolicy(PoolConcurrencyPolicy.LAX)
             .setMaxConnTotal(config.maxInFlight())
             .setMaxConnPerRoute(config.hostConcurrency().max())
@@ -112,7 +122,8 @@ public final class ApacheHttpWebhookSender implements WebhookSender {
             .disableAutomaticRetries()
             .disableCookieManagement()
             .disableAuthCaching()
-            .disableContentCompression();
+            .disableContentCompression()
+            .evictIdleConnections(TimeValue.ofMilliseconds(idleConnectionLifetime.toMillis()));
     if (viaProxy) {
       HostPort proxy = HostPort.parse(config.proxy());
       builder.setProxy(new HttpHost(proxy.host(), proxy.port()));
@@ -122,111 +133,26 @@ public final class ApacheHttpWebhookSender implements WebhookSender {
     client.start();
   }
 
-  @Override
   /**
-   * Hands the request to the client on a submitting thread, never the caller's: the client leases
-   * and connects in the calling thread, and a new connection starts with a name lookup, which a
-   * subscriber's slow or silent DNS server can stretch to many seconds. The consumer loop that
-   * calls this must never wait for that.
+   * Hands the request to the client in the calling thread. This never blocks: a request that needs
+   * a new connection to a name not looked up yet fails inside the client before connecting, and is
+   * looked up and handed over again on a lookup thread ({@link ResolvedNames}), so a subscriber's
+   * slow or silent DNS server never holds up the consumer loop that calls this.
    */
+  @Override
   public CompletableFuture<HttpResult> send(WebhookRequest request) {
-    try {
-      return CompletableFuture.supplyAsync(() -> submit(request), submitters)
-          .thenCompose(result -> result);
-    } catch (RejectedExecutionException e) {
-      return CompletableFuture.completedFuture(
-          new HttpResult.Failure(HttpResult.Kind.CONNECT, "request not sent: sender closed"));
-    }
-  }
-
-  private CompletableFuture<HttpResult> submit(WebhookRequest request) {
-    try {
-      return exchange(request);
-    } catch (RuntimeException e) {
-      // The contract is a future that always completes normally: a request the client refuses
-      // outright (an odd URL, a client already closed) is a connection failure, not a crash.
-      return CompletableFuture.completedFuture(
-          new HttpResult.Failure(
-              HttpResult.Kind.CONNECT, "request not sent: " + e.getClass().getSimpleName()));
-    }
-  }
-
-  private CompletableFuture<HttpResult> exchange(WebhookRequest request) {
-    CompletableFuture<HttpResult> result = new CompletableFuture<>();
     URI url = request.url();
     if (viaProxy && refusedLiteral(url.getHost())) {
-      result.complete(
+      return CompletableFuture.completedFuture(
           new HttpResult.Failure(
               HttpResult.Kind.BLOCKED_TARGET, "target " + url.getHost() + " is a refused address"));
-      return result;
     }
-    BasicHttpRequest http = new BasicHttpRequest(Method.POST, url);
-    for (WebhookRequest.Header header : request.headers()) {
-      if (!header.name().equalsIgnoreCase("content-type")) {
-        http.addHeader(header.name(), header.value());
-      }
-    }
-    DrainingResponseConsumer consumer = new DrainingResponseConsumer(maxResponseBytes);
-    Future<HttpResult.Response> exchange =
-        client.execute(
-            new BasicRequestProducer(
-                http, AsyncEntityProducers.create(request.body(), ContentType.APPLICATION_JSON)),
-            consumer,
-            new FutureCallback<>() {
-              @Override
-              public void completed(HttpResult.Response response) {
-                result.complete(response);
-              }
-
-              @Override
-              public void failed(Exception e) {
-                HttpResult.Response partial = consumer.response();
-                if (e instanceof DrainingResponseConsumer.BodyTooLongException && partial != null) {
-                  result.complete(partial);
-                } else {
-                  result.complete(failure(e, url));
-                }
-              }
-
-              @Override
-              public void cancelled() {
-                result.complete(
-                    new HttpResult.Failure(
-                        HttpResult.Kind.TIMEOUT,
-                        "no complete response within " + requestTimeoutMillis + " ms"));
-              }
-            });
-    Deadlines.Ticket ticket = deadlines.add(exchange);
-    result.whenComplete((r, e) -> ticket.done());
-    return result;
-  }
-
-  /** Maps a client exception to a failure kind with a short message that holds no headers. */
-  static HttpResult.Failure failure(Throwable e, URI url) {
-    Throwable cause = e;
-    while (cause != null) {
-      if (cause instanceof BlockedTargetException) {
-        return new HttpResult.Failure(HttpResult.Kind.BLOCKED_TARGET, cause.getMessage());
-      }
-      cause = cause.getCause();
-    }
-    String where = url.getHost() + (url.getPort() > 0 ? ":" + url.getPort() : "");
-    if (e instanceof ConnectTimeoutException) {
-      return new HttpResult.Failure(HttpResult.Kind.CONNECT, "connect to " + where + " timed out");
-    }
-    if (e instanceof SocketTimeoutException || e instanceof InterruptedIOException) {
-      return new HttpResult.Failure(
-          HttpResult.Kind.TIMEOUT, "response from " + where + " timed out");
-    }
-    if (e instanceof UnknownHostException) {
-      return new HttpResult.Failure(
-          HttpResult.Kind.CONNECT, "host " + url.getHost() + " not found");
-    }
-    if (e instanceof SSLException) {
-      return new HttpResult.Failure(HttpResult.Kind.CONNECT, "TLS with " + where + " failed");
-    }
-    return new HttpResult.Failure(
-        HttpResult.Kind.CONNECT, e.getClass().getSimpleName() + " talking to " + where);
+    Exchange exchange =
+        new Exchange(request, client, names, maxResponseBytes, requestTimeoutMillis);
+    Deadlines.Ticket ticket = deadlines.add(exchange::expire);
+    exchange.result().whenComplete((r, e) -> ticket.done());
+    exchange.start();
+    return exchange.result();
   }
 
   private boolean refusedLiteral(String host) {
@@ -241,9 +167,14 @@ public final class ApacheHttpWebhookSender implements WebhookSender {
     }
   }
 
+  /** The pool's connections: leased, idle, pending (for tests). */
+  PoolStats connections() {
+    return connections.getTotalStats();
+  }
+
   @Override
   public void close() {
-    submitters.shutdownNow();
+    names.close();
     client.close(CloseMode.GRACEFUL);
     deadlines.close();
   }

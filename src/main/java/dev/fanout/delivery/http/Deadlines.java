@@ -2,15 +2,14 @@ package dev.fanout.delivery.http;
 
 import java.time.Duration;
 import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.Future;
 
 /**
- * Cancels exchanges that outlive the request timeout. Every exchange gets the same timeout, so
+ * Ends exchanges that outlive the request timeout. Every exchange gets the same timeout, so
  * deadlines fall due in the order exchanges start: a FIFO queue checked from its head by one daemon
  * thread costs O(1) per request, where a timer task per request costs a lock and O(log n). A
- * finished exchange lets go of its {@link Future} at once, so what waits in the queue is a few
- * dozen bytes per request of the last timeout, nothing of the request. Deadlines are met within the
- * check interval (at most 50 ms late).
+ * finished exchange lets go of its expiry action at once, so what waits in the queue is a few dozen
+ * bytes per request of the last timeout, nothing of the request. Deadlines are met within the check
+ * interval (at most 50 ms late); expiry actions run on the deadline thread.
  */
 final class Deadlines implements AutoCloseable {
   private static final long CHECK_MILLIS = 50;
@@ -18,16 +17,16 @@ final class Deadlines implements AutoCloseable {
   /** One exchange's place in the queue. */
   static final class Ticket {
     private final long deadlineNanos;
-    private volatile Future<?> exchange;
+    private volatile Runnable expiry;
 
-    private Ticket(long deadlineNanos, Future<?> exchange) {
+    private Ticket(long deadlineNanos, Runnable expiry) {
       this.deadlineNanos = deadlineNanos;
-      this.exchange = exchange;
+      this.expiry = expiry;
     }
 
-    /** The exchange finished: nothing to cancel any more. */
+    /** The exchange finished: nothing to end any more. */
     void done() {
-      exchange = null;
+      expiry = null;
     }
   }
 
@@ -43,8 +42,9 @@ final class Deadlines implements AutoCloseable {
     sweeper.start();
   }
 
-  Ticket add(Future<?> exchange) {
-    Ticket ticket = new Ticket(System.nanoTime() + timeoutNanos, exchange);
+  /** Runs {@code expiry} at the deadline unless the ticket is {@link Ticket#done} before. */
+  Ticket add(Runnable expiry) {
+    Ticket ticket = new Ticket(System.nanoTime() + timeoutNanos, expiry);
     queue.add(ticket);
     return ticket;
   }
@@ -55,9 +55,13 @@ final class Deadlines implements AutoCloseable {
       Ticket head;
       while ((head = queue.peek()) != null && head.deadlineNanos - now <= 0) {
         queue.poll();
-        Future<?> exchange = head.exchange;
-        if (exchange != null) {
-          exchange.cancel(true);
+        Runnable expiry = head.expiry;
+        if (expiry != null) {
+          try {
+            expiry.run();
+          } catch (RuntimeException e) {
+            // One exchange's trouble must not stop the deadlines of all the others.
+          }
         }
       }
       try {

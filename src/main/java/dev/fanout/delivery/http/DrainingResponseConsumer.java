@@ -17,16 +17,21 @@ import org.apache.hc.core5.http.HttpResponse;
  * Reads a response's status and {@code Retry-After}, and discards its body: nothing of it is kept
  * in memory. A body longer than the cap ends the exchange early (the connection is then closed, not
  * reused); the status read before still decides the outcome.
+ *
+ * <p>The client calls {@link #releaseResources} last, after it has handed the connection back to
+ * the pool (or closed it); {@code released} runs then.
  */
 final class DrainingResponseConsumer extends AbstractBinResponseConsumer<HttpResult.Response> {
   private static final int WINDOW = 16 * 1024;
 
   private final long maxBytes;
+  private final Runnable released;
   private long read;
   private volatile HttpResult.Response response;
 
-  DrainingResponseConsumer(long maxBytes) {
+  DrainingResponseConsumer(long maxBytes, Runnable released) {
     this.maxBytes = maxBytes;
+    this.released = released;
   }
 
   /** Thrown to stop reading a body past the cap. */
@@ -68,7 +73,9 @@ final class DrainingResponseConsumer extends AbstractBinResponseConsumer<HttpRes
   }
 
   @Override
-  public void releaseResources() {}
+  public void releaseResources() {
+    released.run();
+  }
 
   /** Seconds or an HTTP date; null when absent, unreadable or in the past. */
   static Duration retryAfter(HttpResponse httpResponse) {

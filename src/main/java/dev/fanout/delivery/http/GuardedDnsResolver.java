@@ -9,9 +9,10 @@ import org.apache.hc.client5.http.DnsResolver;
 import org.apache.hc.client5.http.SystemDefaultDnsResolver;
 
 /**
- * The SSRF guard. The HTTP client resolves every target through this resolver and connects only to
- * the addresses it returns, so the address that was checked is the address that is connected to:
- * there is no second lookup for a DNS-rebinding attacker to answer differently.
+ * The SSRF guard. Every target is looked up through this resolver, and the HTTP client connects
+ * only to the addresses it returned (kept for a while by {@link ResolvedNames}, the resolver the
+ * client is given), so the address that was checked is the address that is connected to: there is
+ * no second lookup for a DNS-rebinding attacker to answer differently.
  *
  * <p>Refused addresses are filtered out; when none is left, the lookup fails with {@link
  * BlockedTargetException} and no connection is attempted.

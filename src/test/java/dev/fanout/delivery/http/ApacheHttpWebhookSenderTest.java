@@ -82,7 +82,9 @@ class ApacheHttpWebhookSenderTest {
             return host;
           }
         };
-    try (ApacheHttpWebhookSender sender = new ApacheHttpWebhookSender(delivery(), silent)) {
+    try (ApacheHttpWebhookSender sender =
+        new ApacheHttpWebhookSender(
+            delivery(), silent, ApacheHttpWebhookSender.IDLE_CONNECTION_LIFETIME)) {
       // If send() looked the name up in the caller's thread, this call would never return.
       var result =
           org.junit.jupiter.api.Assertions.assertTimeoutPreemptively(
@@ -94,6 +96,91 @@ class ApacheHttpWebhookSenderTest {
       assertThat(result).isNotDone();
       answer.countDown();
       assertThat(((HttpResult.Failure) result.get()).kind()).isEqualTo(HttpResult.Kind.CONNECT);
+    }
+  }
+
+  /** Silent for hooks.invalid until {@code answer} opens; IP literals are parsed as usual. */
+  private static org.apache.hc.client5.http.DnsResolver silentFor(
+      java.util.concurrent.CountDownLatch answer) {
+    return new org.apache.hc.client5.http.DnsResolver() {
+      @Override
+      public java.net.InetAddress[] resolve(String host) throws java.net.UnknownHostException {
+        if (host.equals("hooks.invalid")) {
+          try {
+            answer.await();
+          } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+          }
+          throw new java.net.UnknownHostException(host);
+        }
+        return java.net.InetAddress.getAllByName(host);
+      }
+
+      @Override
+      public String resolveCanonicalHostname(String host) {
+        return host;
+      }
+    };
+  }
+
+  private static WebhookRequest post(URI url) {
+    return new WebhookRequest(url, List.of(), "{}".getBytes());
+  }
+
+  @Test
+  void aSlowNameLookupHoldsUpOnlyRequestsToThatHost() throws Exception {
+    java.util.concurrent.CountDownLatch answer = new java.util.concurrent.CountDownLatch(1);
+    try (NettyReceiver receiver = new NettyReceiver();
+        ApacheHttpWebhookSender sender =
+            new ApacheHttpWebhookSender(
+                delivery(), silentFor(answer), ApacheHttpWebhookSender.IDLE_CONNECTION_LIFETIME)) {
+      List<java.util.concurrent.CompletableFuture<HttpResult>> waiting =
+          new java.util.ArrayList<>();
+      for (int i = 0; i < 20; i++) {
+        waiting.add(sender.send(post(URI.create("http://hooks.invalid/x"))));
+      }
+
+      HttpResult elsewhere =
+          sender.send(post(receiver.url("/a"))).get(30, java.util.concurrent.TimeUnit.SECONDS);
+
+      assertThat(elsewhere).isEqualTo(new HttpResult.Response(200, null));
+      assertThat(waiting).noneMatch(java.util.concurrent.CompletableFuture::isDone);
+      answer.countDown();
+      for (var result : waiting) {
+        assertThat(((HttpResult.Failure) result.get()).kind()).isEqualTo(HttpResult.Kind.CONNECT);
+      }
+    }
+  }
+
+  @Test
+  void aRequestSentFromAResultNeverHoldsUpTheIoThreadThatCompletedIt() throws Exception {
+    java.util.concurrent.CountDownLatch answer = new java.util.concurrent.CountDownLatch(1);
+    // The delay makes sure the next stage is attached before the response, so the I/O thread that
+    // completes the result runs it.
+    try (NettyReceiver receiver = new NettyReceiver(1, 0, 50);
+        ApacheHttpWebhookSender sender =
+            new ApacheHttpWebhookSender(
+                delivery(), silentFor(answer), ApacheHttpWebhookSender.IDLE_CONNECTION_LIFETIME)) {
+      URI fast = receiver.url("/a");
+      java.util.concurrent.CompletableFuture<HttpResult> toSilentHost =
+          sender
+              .send(post(fast))
+              .thenApply(
+                  result -> {
+                    assertThat(Thread.currentThread().getName()).startsWith("httpclient-dispatch");
+                    return sender.send(post(URI.create("http://hooks.invalid/x")));
+                  })
+              .get();
+
+      // The next request to the fast host reuses its one connection, served by that same thread.
+      HttpResult next = sender.send(post(fast)).get(30, java.util.concurrent.TimeUnit.SECONDS);
+
+      assertThat(next).isEqualTo(new HttpResult.Response(200, null));
+      assertThat(receiver.connectionsOpened()).isEqualTo(1);
+      assertThat(toSilentHost).isNotDone();
+      answer.countDown();
+      assertThat(((HttpResult.Failure) toSilentHost.get()).kind())
+          .isEqualTo(HttpResult.Kind.CONNECT);
     }
   }
 

@@ -1,0 +1,221 @@
+package dev.fanout.delivery.http;
+
+import dev.fanout.delivery.HttpResult;
+import dev.fanout.delivery.WebhookRequest;
+import java.io.InterruptedIOException;
+import java.net.SocketTimeoutException;
+import java.net.URI;
+import java.net.UnknownHostException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.Future;
+import javax.net.ssl.SSLException;
+import org.apache.hc.client5.http.ConnectTimeoutException;
+import org.apache.hc.client5.http.impl.async.CloseableHttpAsyncClient;
+import org.apache.hc.core5.concurrent.FutureCallback;
+import org.apache.hc.core5.http.ContentType;
+import org.apache.hc.core5.http.Method;
+import org.apache.hc.core5.http.message.BasicHttpRequest;
+import org.apache.hc.core5.http.nio.entity.AsyncEntityProducers;
+import org.apache.hc.core5.http.nio.support.BasicRequestProducer;
+
+/**
+ * One request's way through the client, and the one place its result is decided. The result always
+ * completes normally, exactly once, with whichever comes first:
+ *
+ * <pre>
+ *   response read ─► client returns the connection to the pool ─► Response
+ *   body over the cap after the status ─────────────────────────► Response
+ *   name not looked up yet ─► look it up ─► hand to the client once more (at most once)
+ *   failure ─────────────────────────────────────────────────────► Failure (kind)
+ *   cancelled, or the deadline passed ───────────────────────────► Failure TIMEOUT
+ * </pre>
+ *
+ * <p>A response is reported only once the client has released its connection: the client calls back
+ * with the response first and returns the connection afterwards, and a caller that sends its next
+ * request from the result (as the delivery engine does when a slot frees) would otherwise find no
+ * idle connection and open a new one.
+ *
+ * <p>A request handed to the client again after a lookup was never sent: the client failed it
+ * before connecting ({@link ResolvedNames}). That is no retry. Thread-safe.
+ */
+final class Exchange {
+  private final WebhookRequest request;
+  private final CloseableHttpAsyncClient client;
+  private final ResolvedNames names;
+  private final int maxResponseBytes;
+  private final long timeoutMillis;
+  private final CompletableFuture<HttpResult> result = new CompletableFuture<>();
+  private volatile Attempt attempt;
+  private volatile boolean lookedUp;
+
+  Exchange(
+      WebhookRequest request,
+      CloseableHttpAsyncClient client,
+      ResolvedNames names,
+      int maxResponseBytes,
+      long timeoutMillis) {
+    this.request = request;
+    this.client = client;
+    this.names = names;
+    this.maxResponseBytes = maxResponseBytes;
+    this.timeoutMillis = timeoutMillis;
+  }
+
+  CompletableFuture<HttpResult> result() {
+    return result;
+  }
+
+  /** Hands the request to the client, in the calling thread. */
+  void start() {
+    Attempt current = new Attempt();
+    attempt = current;
+    try {
+      current.started(
+          client.execute(
+              new BasicRequestProducer(
+                  post(request),
+                  AsyncEntityProducers.create(request.body(), ContentType.APPLICATION_JSON)),
+              current.consumer,
+              current));
+    } catch (RuntimeException e) {
+      // The contract is a future that always completes normally: a request the client refuses
+      // outright (an odd URL, a client already closed) is a connection failure, not a crash.
+      result.complete(
+          new HttpResult.Failure(
+              HttpResult.Kind.CONNECT, "request not sent: " + e.getClass().getSimpleName()));
+    }
+  }
+
+  /** The deadline passed: stop the exchange and report a timeout (or the response, if read). */
+  void expire() {
+    Attempt current = attempt;
+    HttpResult.Response response = null;
+    if (current != null) {
+      current.cancel();
+      response = current.received;
+    }
+    result.complete(response != null ? response : timedOut());
+  }
+
+  private void failed(Exception e, HttpResult.Response partial) {
+    ResolvedNames.NotResolvedYetException unknown = notResolvedYet(e);
+    if (unknown != null && !lookedUp) {
+      lookedUp = true;
+      names
+          .lookUp(unknown.host())
+          .whenComplete(
+              (ok, lookupFailed) -> {
+                if (lookupFailed != null) {
+                  result.complete(failure(unwrap(lookupFailed), request.url()));
+                } else if (!result.isDone()) {
+                  start();
+                }
+              });
+    } else if (e instanceof DrainingResponseConsumer.BodyTooLongException && partial != null) {
+      result.complete(partial);
+    } else {
+      result.complete(failure(e, request.url()));
+    }
+  }
+
+  private HttpResult.Failure timedOut() {
+    return new HttpResult.Failure(
+        HttpResult.Kind.TIMEOUT, "no complete response within " + timeoutMillis + " ms");
+  }
+
+  /** One hand-over to the client. */
+  private final class Attempt implements FutureCallback<HttpResult.Response> {
+    final DrainingResponseConsumer consumer =
+        new DrainingResponseConsumer(maxResponseBytes, this::released);
+    volatile HttpResult.Response received;
+    private volatile Future<?> inFlight;
+
+    void started(Future<?> exchange) {
+      inFlight = exchange;
+      if (result.isDone()) {
+        exchange.cancel(true);
+      }
+    }
+
+    void cancel() {
+      Future<?> exchange = inFlight;
+      if (exchange != null) {
+        exchange.cancel(true);
+      }
+    }
+
+    @Override
+    public void completed(HttpResult.Response response) {
+      received = response; // reported when released
+    }
+
+    private void released() {
+      HttpResult.Response response = received;
+      if (response != null) {
+        result.complete(response);
+      }
+    }
+
+    @Override
+    public void failed(Exception e) {
+      Exchange.this.failed(e, consumer.response());
+    }
+
+    @Override
+    public void cancelled() {
+      result.complete(timedOut());
+    }
+  }
+
+  private static BasicHttpRequest post(WebhookRequest request) {
+    BasicHttpRequest http = new BasicHttpRequest(Method.POST, request.url());
+    for (WebhookRequest.Header header : request.headers()) {
+      if (!header.name().equalsIgnoreCase("content-type")) {
+        http.addHeader(header.name(), header.value());
+      }
+    }
+    return http;
+  }
+
+  private static ResolvedNames.NotResolvedYetException notResolvedYet(Throwable e) {
+    for (Throwable cause = e; cause != null; cause = cause.getCause()) {
+      if (cause instanceof ResolvedNames.NotResolvedYetException unknown) {
+        return unknown;
+      }
+    }
+    return null;
+  }
+
+  private static Throwable unwrap(Throwable e) {
+    return e instanceof CompletionException && e.getCause() != null ? e.getCause() : e;
+  }
+
+  /** Maps a client exception to a failure kind with a short message that holds no headers. */
+  static HttpResult.Failure failure(Throwable e, URI url) {
+    Throwable cause = e;
+    while (cause != null) {
+      if (cause instanceof BlockedTargetException) {
+        return new HttpResult.Failure(HttpResult.Kind.BLOCKED_TARGET, cause.getMessage());
+      }
+      cause = cause.getCause();
+    }
+    String where = url.getHost() + (url.getPort() > 0 ? ":" + url.getPort() : "");
+    if (e instanceof ConnectTimeoutException) {
+      return new HttpResult.Failure(HttpResult.Kind.CONNECT, "connect to " + where + " timed out");
+    }
+    if (e instanceof SocketTimeoutException || e instanceof InterruptedIOException) {
+      return new HttpResult.Failure(
+          HttpResult.Kind.TIMEOUT, "response from " + where + " timed out");
+    }
+    if (e instanceof UnknownHostException) {
+      return new HttpResult.Failure(
+          HttpResult.Kind.CONNECT, "host " + url.getHost() + " not found");
+    }
+    if (e instanceof SSLException) {
+      return new HttpResult.Failure(HttpResult.Kind.CONNECT, "TLS with " + where + " failed");
+    }
+    return new HttpResult.Failure(
+        HttpResult.Kind.CONNECT, e.getClass().getSimpleName() + " talking to " + where);
+  }
+}
