@@ -3,18 +3,24 @@ package dev.fanout.delivery.http;
 import dev.fanout.delivery.HttpResult;
 import dev.fanout.delivery.WebhookRequest;
 import java.io.InterruptedIOException;
+import java.net.SocketException;
 import java.net.SocketTimeoutException;
 import java.net.URI;
 import java.net.UnknownHostException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
 import javax.net.ssl.SSLException;
 import org.apache.hc.client5.http.ConnectTimeoutException;
 import org.apache.hc.client5.http.impl.async.CloseableHttpAsyncClient;
+import org.apache.hc.client5.http.protocol.HttpClientContext;
 import org.apache.hc.core5.concurrent.FutureCallback;
+import org.apache.hc.core5.http.ConnectionClosedException;
 import org.apache.hc.core5.http.ContentType;
+import org.apache.hc.core5.http.EndpointDetails;
 import org.apache.hc.core5.http.Method;
+import org.apache.hc.core5.http.RequestNotExecutedException;
 import org.apache.hc.core5.http.message.BasicHttpRequest;
 import org.apache.hc.core5.http.nio.entity.AsyncEntityProducers;
 import org.apache.hc.core5.http.nio.support.BasicRequestProducer;
@@ -25,8 +31,10 @@ import org.apache.hc.core5.http.nio.support.BasicRequestProducer;
  *
  * <pre>
  *   response read ─► client returns the connection to the pool ─► Response
- *   body over the cap after the status ─────────────────────────► Response
+ *   status read, then the body or connection failed ────────────► Response (the status stands)
  *   name not looked up yet ─► look it up ─► hand to the client once more (at most once)
+ *   a pooled connection the server had closed, no answer ───────► hand to the client again
+ *                                                                  (at most MAX_UNSENT times)
  *   failure ─────────────────────────────────────────────────────► Failure (kind)
  *   cancelled, or the deadline passed ───────────────────────────► Failure TIMEOUT
  * </pre>
@@ -37,9 +45,20 @@ import org.apache.hc.core5.http.nio.support.BasicRequestProducer;
  * idle connection and open a new one.
  *
  * <p>A request handed to the client again after a lookup was never sent: the client failed it
- * before connecting ({@link ResolvedNames}). That is no retry. Thread-safe.
+ * before connecting ({@link ResolvedNames}). A request whose pooled connection turns out closed by
+ * the server, before any answer, is handed over again too: servers close idle keep-alive
+ * connections all the time, and a request written into one that is closing reaches nobody. Like
+ * browsers and OkHttp, the client cannot tell that case from a server that read the request and
+ * then hung up; the receiver may then see it twice, with the same delivery id. On a new connection,
+ * the same failure is reported: the endpoint is failing.
+ *
+ * <p>Once the status line is read, the receiver has answered: a body or connection that then fails
+ * changes nothing (a 2xx whose body is cut off is delivered). Thread-safe.
  */
 final class Exchange {
+  /** Hand-overs of a request that never left, before its failure is reported. */
+  private static final int MAX_UNSENT = 3;
+
   private final WebhookRequest request;
   private final CloseableHttpAsyncClient client;
   private final ResolvedNames names;
@@ -48,6 +67,7 @@ final class Exchange {
   private final CompletableFuture<HttpResult> result = new CompletableFuture<>();
   private volatile Attempt attempt;
   private volatile boolean lookedUp;
+  private final AtomicInteger unsent = new AtomicInteger();
 
   Exchange(
       WebhookRequest request,
@@ -77,6 +97,8 @@ final class Exchange {
                   post(request),
                   AsyncEntityProducers.create(request.body(), ContentType.APPLICATION_JSON)),
               current.consumer,
+              null,
+              current.context,
               current));
     } catch (RuntimeException e) {
       // The contract is a future that always completes normally: a request the client refuses
@@ -98,7 +120,7 @@ final class Exchange {
     result.complete(response != null ? response : timedOut());
   }
 
-  private void failed(Exception e, HttpResult.Response partial) {
+  private void failed(Exception e, HttpResult.Response partial, boolean reusedConnection) {
     ResolvedNames.NotResolvedYetException unknown = notResolvedYet(e);
     if (unknown != null && !lookedUp) {
       lookedUp = true;
@@ -112,8 +134,12 @@ final class Exchange {
                   start();
                 }
               });
-    } else if (e instanceof DrainingResponseConsumer.BodyTooLongException && partial != null) {
+    } else if (partial != null) {
       result.complete(partial);
+    } else if ((notExecuted(e) || (reusedConnection && closedUnderIt(e)))
+        && unsent.incrementAndGet() <= MAX_UNSENT
+        && !result.isDone()) {
+      start();
     } else {
       result.complete(failure(e, request.url()));
     }
@@ -128,6 +154,7 @@ final class Exchange {
   private final class Attempt implements FutureCallback<HttpResult.Response> {
     final DrainingResponseConsumer consumer =
         new DrainingResponseConsumer(maxResponseBytes, this::released);
+    final HttpClientContext context = HttpClientContext.create();
     volatile HttpResult.Response received;
     private volatile Future<?> inFlight;
 
@@ -159,7 +186,13 @@ final class Exchange {
 
     @Override
     public void failed(Exception e) {
-      Exchange.this.failed(e, consumer.response());
+      Exchange.this.failed(e, consumer.response(), onReusedConnection());
+    }
+
+    /** Whether the connection had carried earlier requests: it came from the pool. */
+    private boolean onReusedConnection() {
+      EndpointDetails details = context.getEndpointDetails();
+      return details != null && details.getRequestCount() > 1;
     }
 
     @Override
@@ -185,6 +218,20 @@ final class Exchange {
       }
     }
     return null;
+  }
+
+  /** The connection was closed or reset by the peer (not timed out). */
+  private static boolean closedUnderIt(Throwable e) {
+    return e instanceof ConnectionClosedException || e instanceof SocketException;
+  }
+
+  private static boolean notExecuted(Throwable e) {
+    for (Throwable cause = e; cause != null; cause = cause.getCause()) {
+      if (cause instanceof RequestNotExecutedException) {
+        return true;
+      }
+    }
+    return false;
   }
 
   private static Throwable unwrap(Throwable e) {

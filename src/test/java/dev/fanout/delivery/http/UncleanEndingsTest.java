@@ -1,0 +1,159 @@
+package dev.fanout.delivery.http;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.fanout.config.ConfigLoader;
+import dev.fanout.config.FanoutConfig;
+import dev.fanout.delivery.HttpResult;
+import dev.fanout.delivery.WebhookRequest;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Receivers that do not end an exchange cleanly, on a raw socket: what the receiver said decides,
+ * and a request that never left is not lost.
+ */
+class UncleanEndingsTest {
+  private ServerSocket server;
+  private Thread acceptor;
+  private final AtomicInteger connections = new AtomicInteger();
+
+  @AfterEach
+  void stop() throws Exception {
+    if (server != null) {
+      server.close();
+      acceptor.join(5_000);
+    }
+  }
+
+  @Test
+  void aSuccessWhoseBodyIsCutOffIsStillASuccess() throws Exception {
+    serve(
+        (in, out) -> {
+          readRequest(in);
+          write(out, "HTTP/1.1 200 OK\r\nContent-Length: 1000\r\n\r\n{\"ok\":");
+          throw new Closing();
+        });
+
+    try (ApacheHttpWebhookSender sender = new ApacheHttpWebhookSender(delivery())) {
+      HttpResult result = sender.send(request()).get(10, TimeUnit.SECONDS);
+
+      assertThat(result).isEqualTo(new HttpResult.Response(200, null));
+    }
+  }
+
+  @Test
+  void aRequestThatFindsItsPooledConnectionClosedIsSentOnANewOne() throws Exception {
+    // The server answers as if it kept the connection open, then closes it at once, as servers
+    // do with idle keep-alive connections beyond their limit.
+    serve(
+        (in, out) -> {
+          readRequest(in);
+          write(out, "HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n");
+          throw new Closing();
+        });
+
+    try (ApacheHttpWebhookSender sender = new ApacheHttpWebhookSender(delivery())) {
+      for (int i = 0; i < 50; i++) {
+        HttpResult result = sender.send(request()).get(10, TimeUnit.SECONDS);
+        assertThat(result).as("request %d", i).isEqualTo(new HttpResult.Response(200, null));
+      }
+    }
+    assertThat(connections).hasValue(50);
+  }
+
+  @Test
+  void aFreshConnectionClosedWithoutAnAnswerIsAConnectionFailure() throws Exception {
+    serve(
+        (in, out) -> {
+          readRequest(in);
+          throw new Closing();
+        });
+
+    try (ApacheHttpWebhookSender sender = new ApacheHttpWebhookSender(delivery())) {
+      HttpResult result = sender.send(request()).get(10, TimeUnit.SECONDS);
+
+      assertThat(result).isInstanceOf(HttpResult.Failure.class);
+      assertThat(((HttpResult.Failure) result).kind()).isEqualTo(HttpResult.Kind.CONNECT);
+    }
+    assertThat(connections).as("sent once: it may have been processed").hasValue(1);
+  }
+
+  /** Thrown by a script to close the connection. */
+  private static final class Closing extends IOException {
+    private static final long serialVersionUID = 1L;
+  }
+
+  private interface Script {
+    void run(InputStream in, OutputStream out) throws IOException;
+  }
+
+  private void serve(Script script) throws IOException {
+    server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
+    acceptor =
+        new Thread(
+            () -> {
+              while (!server.isClosed()) {
+                try (Socket socket = server.accept()) {
+                  connections.incrementAndGet();
+                  script.run(socket.getInputStream(), socket.getOutputStream());
+                } catch (IOException e) {
+                  // closed by the script, or the server is stopping
+                }
+              }
+            },
+            "raw-receiver");
+    acceptor.start();
+  }
+
+  /** Reads one request: the head, then as many body bytes as Content-Length says. */
+  private static void readRequest(InputStream in) throws IOException {
+    StringBuilder head = new StringBuilder();
+    while (!head.toString().endsWith("\r\n\r\n")) {
+      int b = in.read();
+      if (b < 0) {
+        throw new Closing();
+      }
+      head.append((char) b);
+    }
+    int length = 0;
+    for (String line : head.toString().split("\r\n")) {
+      if (line.toLowerCase(java.util.Locale.ROOT).startsWith("content-length:")) {
+        length = Integer.parseInt(line.substring("content-length:".length()).trim());
+      }
+    }
+    in.readNBytes(length);
+  }
+
+  private static void write(OutputStream out, String text) throws IOException {
+    out.write(text.getBytes(StandardCharsets.US_ASCII));
+    out.flush();
+  }
+
+  private WebhookRequest request() {
+    return new WebhookRequest(
+        URI.create("http://127.0.0.1:" + server.getLocalPort() + "/hook"),
+        List.of(),
+        "{}".getBytes(StandardCharsets.UTF_8));
+  }
+
+  private static FanoutConfig.Delivery delivery() {
+    Map<String, String> values = new HashMap<>(ConfigLoader.defaults());
+    values.put("delivery.allowed-networks", "127.0.0.0/8");
+    values.put("delivery.request-timeout", "5s");
+    return FanoutConfig.from(values).delivery();
+  }
+}
