@@ -199,7 +199,7 @@ public final class DeliveryEngine {
             result -> {
               long rtt = System.nanoTime() - startNanos;
               Outcome outcome = OutcomeClassifier.classify(result);
-              scheduler.release(permit, outcome, rtt);
+              scheduler.release(permit, outcome);
               if (log.isDebugEnabled()) {
                 logAttempt(attempted, outcome, rtt);
               }

@@ -166,11 +166,12 @@ public final class EndpointScheduler {
       if (openBreaker(lane)) {
         actions.add(() -> job.hold(CIRCUIT_OPEN, settings.breakerWait()));
       } else {
-        long wait = lane.expectedWaitNanos(now, lane.waiting.size() + 1);
-        if (wait > maxQueueWaitNanos) {
-          actions.add(() -> job.hold(ENDPOINT_BUSY, Duration.ofNanos(wait)));
+        int position = lane.waiting.size() + 1;
+        if (lane.cannotStartInTime(now, position, maxQueueWaitNanos)) {
+          Duration wait = busyWait(lane, now, position);
+          actions.add(() -> job.hold(ENDPOINT_BUSY, wait));
         } else {
-          enqueue(lane, job);
+          enqueue(lane, job, now);
           pump(lane.host, now, actions);
         }
       }
@@ -201,16 +202,18 @@ public final class EndpointScheduler {
     return true;
   }
 
-  /** The attempt ended with {@code outcome} after {@code rttNanos}: learn from it, start more. */
-  public void release(Permit permit, Outcome outcome, long rttNanos) {
+  /** The attempt ended with {@code outcome}: learn from it, start more. */
+  public void release(Permit permit, Outcome outcome) {
     List<Runnable> actions = new ArrayList<>(2);
     synchronized (this) {
       Lane lane = permit.lane;
       ended(lane);
       long now = nanos.getAsLong();
+      long rttNanos = Math.max(1, now - permit.startNanos);
       lane.progressNanos = now;
       lane.lastActiveNanos = now;
       lane.recordRtt(rttNanos);
+      lane.host.rttNanos = Lane.average(lane.host.rttNanos, rttNanos);
       boolean failure = outcome.endpointFailure();
       if (failure) {
         lane.breaker.onError(rttNanos, TimeUnit.NANOSECONDS, new EndpointFailure(outcome));
@@ -364,11 +367,11 @@ public final class EndpointScheduler {
     return true;
   }
 
-  private void enqueue(Lane lane, Job job) {
+  private void enqueue(Lane lane, Job job, long now) {
     if (lane.waiting.isEmpty()) {
       queued.add(lane);
     }
-    lane.waiting.addLast(job);
+    lane.waiting.addLast(new Lane.Waiting(job, now));
     waiting++;
     if (lane.host.tasks++ == 0) {
       hostsWithTasks++;
@@ -377,7 +380,7 @@ public final class EndpointScheduler {
   }
 
   private Job dequeue(Lane lane, boolean newest) {
-    Job job = newest ? lane.waiting.pollLast() : lane.waiting.pollFirst();
+    Job job = (newest ? lane.waiting.pollLast() : lane.waiting.pollFirst()).job();
     waiting--;
     if (lane.waiting.isEmpty()) {
       queued.remove(lane);
@@ -494,15 +497,18 @@ public final class EndpointScheduler {
       holdAll(lane, actions);
       return;
     }
-    while (!lane.waiting.isEmpty()) {
-      long wait = lane.expectedWaitNanos(now, lane.waiting.size());
-      if (wait <= maxQueueWaitNanos) {
-        return;
-      }
+    while (!lane.waiting.isEmpty()
+        && lane.cannotStartInTime(now, lane.waiting.size(), maxQueueWaitNanos)) {
+      Duration wait = busyWait(lane, now, lane.waiting.size());
       Job job = dequeue(lane, true);
       leaveHost(lane.host);
-      actions.add(() -> job.hold(ENDPOINT_BUSY, Duration.ofNanos(wait)));
+      actions.add(() -> job.hold(ENDPOINT_BUSY, wait));
     }
+  }
+
+  /** How long a task the lane cannot start in time is held: its expected wait, at least the max. */
+  private Duration busyWait(Lane lane, long now, int position) {
+    return Duration.ofNanos(Math.max(maxQueueWaitNanos, lane.expectedWaitNanos(now, position)));
   }
 
   private void evictIdle(long now) {

@@ -18,6 +18,9 @@ final class Host {
 
   int inFlight;
 
+  /** Average round trip of recent attempts to any lane of the host; 0 before the first. */
+  long rttNanos;
+
   /** Tasks of this host in memory: waiting in its lanes or in flight. */
   int tasks;
 

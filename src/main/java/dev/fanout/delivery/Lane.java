@@ -5,6 +5,7 @@ import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.github.resilience4j.ratelimiter.RateLimiter;
 import java.net.URI;
 import java.util.ArrayDeque;
+import java.util.concurrent.TimeUnit;
 
 /**
  * One webhook's way to its host: its own circuit breaker, its own concurrency cap (which shrinks
@@ -16,6 +17,15 @@ final class Lane {
   /** Weight of the newest sample in the round-trip average. */
   private static final double RTT_WEIGHT = 0.2;
 
+  /** The shortest silence that makes a lane with requests out look stalled. */
+  private static final long MIN_STALL_NANOS = TimeUnit.MILLISECONDS.toNanos(250);
+
+  /** The silence that makes a lane look stalled before anything on its host has answered. */
+  private static final long FIRST_STALL_NANOS = TimeUnit.SECONDS.toNanos(1);
+
+  /** A task waiting for its turn, and since when. */
+  record Waiting(EndpointScheduler.Job job, long sinceNanos) {}
+
   final String webhookId;
   final URI url;
   final Host host;
@@ -23,7 +33,7 @@ final class Lane {
   final Limit cap;
   RateLimiter rateLimiter;
   Integer ratePerSecond;
-  final ArrayDeque<EndpointScheduler.Job> waiting = new ArrayDeque<>();
+  final ArrayDeque<Waiting> waiting = new ArrayDeque<>();
 
   int inFlight;
   boolean ready;
@@ -45,7 +55,44 @@ final class Lane {
   }
 
   void recordRtt(long nanos) {
-    rttNanos = rttNanos == 0 ? nanos : (long) (rttNanos * (1 - RTT_WEIGHT) + nanos * RTT_WEIGHT);
+    rttNanos = average(rttNanos, nanos);
+  }
+
+  static long average(long average, long sample) {
+    return average == 0 ? sample : (long) (average * (1 - RTT_WEIGHT) + sample * RTT_WEIGHT);
+  }
+
+  /**
+   * Whether requests are out and none has come back for much longer than they take here (four round
+   * trips, at least 250 ms; 1 s while nothing on the host has answered yet): a black hole, long
+   * before its first timeout.
+   */
+  boolean stalled(long now) {
+    if (inFlight == 0) {
+      return false;
+    }
+    long rtt = rttNanos > 0 ? rttNanos : host.rttNanos;
+    long patience = rtt > 0 ? Math.max(MIN_STALL_NANOS, 4 * rtt) : FIRST_STALL_NANOS;
+    return now - progressNanos > patience;
+  }
+
+  /**
+   * Whether the task at {@code position} of the queue cannot start within {@code maxWaitNanos}, on
+   * evidence rather than a guess: a rate limit that allows fewer, or a lane that is stalled or
+   * whose oldest waiting task has already waited that long, and whose pace says it will not. A lane
+   * that is merely busy, or just starting, is never judged so.
+   */
+  boolean cannotStartInTime(long now, int position, long maxWaitNanos) {
+    if (ratePerSecond != null && position * 1e9 / ratePerSecond > maxWaitNanos) {
+      return true;
+    }
+    boolean evidence = stalled(now) || headWaitedNanos(now) > maxWaitNanos;
+    return evidence && expectedWaitNanos(now, position) > maxWaitNanos;
+  }
+
+  private long headWaitedNanos(long now) {
+    Waiting head = waiting.peekFirst();
+    return head == null ? 0 : now - head.sinceNanos();
   }
 
   /**

@@ -552,6 +552,37 @@ class DeliveryEngineTest {
   }
 
   @Test
+  void aBusyLaneWhosePaceIsSlowKeepsItsTasksUntilItFallsBehind() throws Exception {
+    sender.holdResponses();
+    CompletableFuture<Void> first = engine.deliver(task("evt_0", URL));
+    nanos.addAndGet(Duration.ofMillis(100).toNanos());
+    nextPending(sender.pending).complete(OK); // one request takes 100 ms here
+    awaitDone(first);
+    for (int i = 1; i <= 200; i++) {
+      engine.deliver(task("evt_" + i, URL));
+    }
+    scheduler.maintain();
+
+    // One at a time, the last would start in 20 s, past the 5 s maximum; but the lane answers and
+    // nothing has waited long yet: a guess is no reason to hold.
+    assertThat(retries.calls).isEmpty();
+    assertThat(scheduler.waiting()).isEqualTo(199);
+
+    for (int i = 0; i < 51; i++) { // 5.1 s of answers, one every 100 ms
+      nanos.addAndGet(Duration.ofMillis(100).toNanos());
+      nextPending(sender.pending).complete(OK);
+      int answered = i + 1;
+      await().atMost(Duration.ofSeconds(5)).until(() -> sender.requests.size() == answered + 2);
+    }
+    scheduler.maintain();
+
+    // The oldest has now waited over 5 s: of the 148 left, what would wait over 5 s more is held.
+    await().atMost(Duration.ofSeconds(5)).until(() -> retries.calls.size() == 98);
+    assertThat(listener.held).allMatch(h -> h.reason().equals("endpoint_busy"));
+    assertThat(scheduler.waiting()).isEqualTo(50);
+  }
+
+  @Test
   void taskThatCouldNotStartWithinTheMaximumQueueWaitIsHeldAsBusy() throws Exception {
     sender.holdResponses();
     CompletableFuture<Void> first = engine.deliver(firstTask());

@@ -61,7 +61,7 @@ class EndpointSchedulerTest {
     EndpointScheduler scheduler = scheduler(1000, () -> FixedLimit.of(8), aimdLanes(8));
     for (int i = 0; i < 4; i++) {
       Job broken = offer(scheduler, task("evt_b" + i, "wh_b", BROKEN));
-      scheduler.release(broken.permit, FAILED, MS);
+      scheduler.release(broken.permit, FAILED);
     }
 
     Job held = offer(scheduler, task("evt_b9", "wh_b", BROKEN));
@@ -92,7 +92,7 @@ class EndpointSchedulerTest {
 
     nanos.addAndGet(TimeUnit.SECONDS.toNanos(15));
     for (Job j : hole) {
-      scheduler.release(j.permit, TIMED_OUT, TimeUnit.SECONDS.toNanos(15));
+      scheduler.release(j.permit, TIMED_OUT);
     }
     assertThat(fifth.heldFor)
         .as("four timeouts opened the breaker")
@@ -111,7 +111,7 @@ class EndpointSchedulerTest {
     assertThat(scheduler.waiting()).isEqualTo(1);
 
     nanos.addAndGet(MS);
-    scheduler.release(first.permit, DELIVERED, MS);
+    scheduler.release(first.permit, DELIVERED);
 
     assertThat(third.permit).isNotNull();
     assertThat(scheduler.waiting()).isZero();
@@ -133,7 +133,7 @@ class EndpointSchedulerTest {
 
     Job current = running;
     for (int i = 0; i < 6; i++) {
-      scheduler.release(current.permit, DELIVERED, MS);
+      scheduler.release(current.permit, DELIVERED);
       current =
           jobs.stream().filter(j -> j.permit != null && !j.released).findFirst().orElseThrow();
       current.released = true;
@@ -151,7 +151,7 @@ class EndpointSchedulerTest {
     Job throttled = offer(scheduler, DeliveryTask.first(event("evt_r2"), limited, origin()));
     Job other = offer(scheduler, task("evt_o", "wh_o", BROKEN));
 
-    scheduler.release(first.permit, DELIVERED, MS);
+    scheduler.release(first.permit, DELIVERED);
 
     assertThat(throttled.permit).as("over its rate of 1/s").isNull();
     assertThat(other.permit).as("the host's one slot goes to the other webhook").isNotNull();
@@ -203,19 +203,20 @@ class EndpointSchedulerTest {
       running.add(offer(scheduler, task("evt_" + i, "wh_a", HEALTHY)));
     }
     for (int i = 4; i < 24; i++) {
-      scheduler.release(running.remove(0).permit, DELIVERED, MS);
+      scheduler.release(running.remove(0).permit, DELIVERED);
       running.add(offer(scheduler, task("evt_" + i, "wh_a", HEALTHY)));
     }
     int grown = scheduler.snapshot(1).busiestHosts().get(0).limit();
     assertThat(grown).as("kept busy, the limit grows").isGreaterThan(4);
 
     Job failing = offer(scheduler, task("evt_f", "wh_f", BROKEN));
-    scheduler.release(failing.permit, FAILED, MS);
+    scheduler.release(failing.permit, FAILED);
     assertThat(scheduler.snapshot(1).busiestHosts().get(0).limit()).isGreaterThanOrEqualTo(grown);
 
     int beforeTimeout = scheduler.snapshot(1).busiestHosts().get(0).limit();
     Job slow = offer(scheduler, task("evt_t", "wh_t", BROKEN));
-    scheduler.release(slow.permit, TIMED_OUT, TimeUnit.SECONDS.toNanos(15));
+    nanos.addAndGet(TimeUnit.SECONDS.toNanos(15));
+    scheduler.release(slow.permit, TIMED_OUT);
     assertThat(scheduler.snapshot(1).busiestHosts().get(0).limit()).isLessThan(beforeTimeout);
   }
 
@@ -223,7 +224,7 @@ class EndpointSchedulerTest {
   void anUnusedWebhookIsForgottenAfterTheIdleTimeout() {
     EndpointScheduler scheduler = scheduler(1000, () -> FixedLimit.of(4), aimdLanes(4));
     Job job = offer(scheduler, task("evt_1", "wh_a", HEALTHY));
-    scheduler.release(job.permit, DELIVERED, MS);
+    scheduler.release(job.permit, DELIVERED);
     assertThat(scheduler.snapshot(1).lanes()).isEqualTo(1);
 
     nanos.addAndGet(TimeUnit.MINUTES.toNanos(11));
@@ -238,7 +239,7 @@ class EndpointSchedulerTest {
   void aChangedUrlStartsAFreshLaneWithAClosedBreaker() {
     EndpointScheduler scheduler = scheduler(1000, () -> FixedLimit.of(8), aimdLanes(8));
     for (int i = 0; i < 4; i++) {
-      scheduler.release(offer(scheduler, task("evt_" + i, "wh_a", BROKEN)).permit, FAILED, MS);
+      scheduler.release(offer(scheduler, task("evt_" + i, "wh_a", BROKEN)).permit, FAILED);
     }
     assertThat(offer(scheduler, task("evt_5", "wh_a", BROKEN)).heldFor).isNotNull();
 

@@ -57,8 +57,10 @@ class ConcentratedTrafficIT {
     await()
         .atMost(WAIT)
         .until(() -> new HashSet<>(receiver.deliveredEventIds("/slow")).size() == 5_000);
-    assertThat(fanout.retryRecords()).as("busy is not broken: no retry tier record").isEmpty();
-    assertThat(fanout.readToEnd(fanout.config().topics().dlq())).isEmpty();
+    assertThat(byWebhook(fanout.retryRecords()))
+        .as("busy is not broken: no retry tier record")
+        .isEmpty();
+    assertThat(fanout.readToEnd(fanout.config().topics().dlq())).hasSize(0);
     assertThat(counter(worker, "fanout.held", "reason", "endpoint_busy")).isZero();
   }
 
@@ -126,7 +128,7 @@ class ConcentratedTrafficIT {
         .until(() -> new HashSet<>(receiver.deliveredEventIds("/flaky")).size() == 30);
     assertThat(fanout.readToEnd(fanout.config().topics().dlq()))
         .as("an hour-old record is not expired by a 2 min maximum age")
-        .isEmpty();
+        .hasSize(0);
   }
 
   @Test
@@ -140,13 +142,17 @@ class ConcentratedTrafficIT {
                 "breaker.sliding-window-size", "4",
                 "breaker.wait-in-open", "200ms",
                 "breaker.half-open-calls", "1",
-                "retry.schedule", "1m",
+                "retry.schedule", "200ms,400ms,800ms,1600ms,5s,1m",
                 "retry.jitter", "0",
                 "retry.max-hold", "5s",
                 "retry.max-age", "1h"),
             SecretCipher.none());
     fanout.addWebhook(receiver.url("/down"), "*", null);
     FanoutWorker worker = fanout.startWorker();
+    fanout.produceEvents(fanout.jobsTopic(), 4, i -> event("evt_open_" + i, "job.failed"));
+    await()
+        .atMost(WAIT)
+        .until(() -> gauge(worker, "fanout.circuit.breakers", "state", "open") == 1);
     fanout.produceEvents(fanout.jobsTopic(), 20, i -> event("evt_" + i, "job.failed"));
 
     // Holds of 200 ms doubling: the fourth hold of a task comes about 1.4 s after its first.
@@ -166,7 +172,7 @@ class ConcentratedTrafficIT {
                     Collectors.mapping(
                         r -> Integer.parseInt(header(r, RetryHeaders.HOLDS)),
                         Collectors.toList())));
-    assertThat(holdsByTask).isNotEmpty();
+    assertThat(holdsByTask).hasSizeGreaterThanOrEqualTo(10);
     holdsByTask.forEach(
         (task, counts) -> {
           assertThat(counts.stream().sorted().toList())
