@@ -10,6 +10,7 @@ import dev.fanout.delivery.WebhookSender;
 import dev.fanout.delivery.http.ApacheHttpWebhookSender;
 import dev.fanout.event.EventParser;
 import dev.fanout.kafka.KafkaClients;
+import dev.fanout.kafka.RecordSender;
 import dev.fanout.kafka.TopicAdmin;
 import dev.fanout.metrics.FanoutMetrics;
 import dev.fanout.metrics.ManagementServer;
@@ -42,7 +43,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -72,8 +72,9 @@ public final class FanoutWorker implements AutoCloseable {
   private final PrometheusMeterRegistry registry;
   private final CompactedTopicSubscriptionStore store;
   private final KafkaProducer<byte[], byte[]> producer;
+  private final RecordSender sends;
   private final WebhookSender sender;
-  private final ScheduledThreadPoolExecutor engineExecutor;
+  private final EngineExecutor engineExecutor;
   private final Dispatcher events;
   private final Dispatcher retries;
   private final Thread eventThread;
@@ -102,8 +103,9 @@ public final class FanoutWorker implements AutoCloseable {
 
     this.producer = clients.durableProducer("worker", TopicAdmin.maxRecordBytes(config.delivery()));
     new KafkaClientMetrics(producer).bindTo(registry);
+    this.sends = new RecordSender(producer, "fanout-kafka-send");
     KafkaSubscriptionWriter subscriptionWriter =
-        new KafkaSubscriptionWriter(producer, config.topics().webhooks());
+        new KafkaSubscriptionWriter(sends, config.topics().webhooks());
 
     CircuitBreakerRegistry breakers = CircuitBreakerRegistry.of(breakerConfig(config.breaker()));
     RetryTiers tiers =
@@ -112,8 +114,7 @@ public final class FanoutWorker implements AutoCloseable {
 
     FanoutConfig.Delivery delivery = config.delivery();
     this.sender = new ApacheHttpWebhookSender(delivery);
-    this.engineExecutor = new ScheduledThreadPoolExecutor(1, daemon("fanout-engine"));
-    engineExecutor.setRemoveOnCancelPolicy(true);
+    this.engineExecutor = new EngineExecutor("fanout-engine");
     RoomSignal room = new RoomSignal();
     EndpointScheduler scheduler =
         new EndpointScheduler(
@@ -129,13 +130,13 @@ public final class FanoutWorker implements AutoCloseable {
             engineExecutor,
             System::nanoTime,
             room::signal);
-    engineExecutor.scheduleWithFixedDelay(
-        scheduler::maintain, MAINTENANCE_MILLIS, MAINTENANCE_MILLIS, TimeUnit.MILLISECONDS);
+    engineExecutor.every(
+        MAINTENANCE_MILLIS, TimeUnit.MILLISECONDS, "endpoint upkeep", scheduler::maintain);
     FanoutConfig.Retry retry = config.retry();
     DeliveryEngine engine =
         new DeliveryEngine(
             sender,
-            new KafkaDeadLetterWriter(producer, config.topics().dlq()),
+            new KafkaDeadLetterWriter(sends, config.topics().dlq()),
             new TierRetries(
                 new RetryPolicy(
                     retry.schedule(),
@@ -144,7 +145,7 @@ public final class FanoutWorker implements AutoCloseable {
                     retry.maxAge(),
                     retry.maxHold(),
                     () -> ThreadLocalRandom.current().nextDouble()),
-                new KafkaRetryScheduler(producer, tiers, clock),
+                new KafkaRetryScheduler(sends, tiers, clock),
                 clock),
             subscription -> disable(subscriptionWriter, codec, index, subscription),
             scheduler,
@@ -155,7 +156,7 @@ public final class FanoutWorker implements AutoCloseable {
             engineExecutor);
     metrics.bindGauges(engine::inFlight, index::size);
     metrics.bindEndpoints(scheduler, config.operations().perEndpointMetrics());
-    engineExecutor.scheduleWithFixedDelay(metrics::refreshEndpoints, 5, 5, TimeUnit.SECONDS);
+    engineExecutor.every(5, TimeUnit.SECONDS, "endpoint meters", metrics::refreshEndpoints);
 
     EventParser parser = new EventParser(config.delivery().maxBodyBytes());
     String group = config.kafka().groupId();
@@ -187,6 +188,7 @@ public final class FanoutWorker implements AutoCloseable {
             config.operations().commitInterval(),
             config.operations().shutdownTimeout(),
             clock);
+    metrics.bindStuckPartitions(() -> events.stuckPartitions() + retries.stuckPartitions());
     this.eventThread = new Thread(events, "fanout-events");
     this.retryThread = new Thread(retries, "fanout-retries");
 
@@ -231,7 +233,6 @@ public final class FanoutWorker implements AutoCloseable {
         managementPort());
   }
 
-  /** Ready: the subscription table has caught up and this member owns partitions. */
   /**
    * Live: the consumer loops and the subscription reader are still running. A loop stopped by an
    * unexpected error makes the worker not live, so an orchestrator restarts it instead of leaving a
@@ -241,8 +242,17 @@ public final class FanoutWorker implements AutoCloseable {
     return closed || (events.isRunning() && retries.isRunning() && !store.failed());
   }
 
+  /**
+   * Ready: the subscription table has caught up, this member owns partitions, and no partition is
+   * stuck on a write that keeps failing.
+   */
   public boolean ready() {
-    return store.isCaughtUp() && events.hasAssignment();
+    return store.isCaughtUp() && events.hasAssignment() && stuckPartitions() == 0;
+  }
+
+  /** Partitions not consumed because a write for their tasks keeps failing. */
+  public int stuckPartitions() {
+    return events.stuckPartitions() + retries.stuckPartitions();
   }
 
   /** The bound management port, or -1 when turned off. */
@@ -301,14 +311,6 @@ public final class FanoutWorker implements AutoCloseable {
         .build();
   }
 
-  private static java.util.concurrent.ThreadFactory daemon(String name) {
-    return r -> {
-      Thread t = new Thread(r, name);
-      t.setDaemon(true);
-      return t;
-    };
-  }
-
   /**
    * Stops taking events, gives in-flight deliveries up to {@code shutdown.timeout} to finish,
    * commits what finished and closes every client. Safe to call more than once.
@@ -331,6 +333,7 @@ public final class FanoutWorker implements AutoCloseable {
     engineExecutor.shutdownNow();
     engineExecutor.awaitTermination(5, TimeUnit.SECONDS);
     sender.close();
+    sends.close();
     producer.close(Duration.ofSeconds(10));
     store.close();
     if (management != null) {

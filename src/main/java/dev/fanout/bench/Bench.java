@@ -10,6 +10,7 @@ import dev.fanout.event.Event;
 import dev.fanout.event.EventParser;
 import dev.fanout.event.Origin;
 import dev.fanout.kafka.KafkaClients;
+import dev.fanout.kafka.RecordSender;
 import dev.fanout.kafka.TopicAdmin;
 import dev.fanout.signing.SecretCipher;
 import dev.fanout.signing.SigningSecret;
@@ -204,9 +205,10 @@ public final class Bench {
   }
 
   private static void register(FanoutConfig config, List<Subscription> webhooks) throws Exception {
-    try (KafkaProducer<byte[], byte[]> producer = producer(config, "bench-webhooks")) {
+    try (KafkaProducer<byte[], byte[]> producer = producer(config, "bench-webhooks");
+        RecordSender sender = new RecordSender(producer, "bench-send")) {
       KafkaSubscriptionWriter writer =
-          new KafkaSubscriptionWriter(producer, config.topics().webhooks());
+          new KafkaSubscriptionWriter(sender, config.topics().webhooks());
       for (Subscription s : webhooks) {
         writer.put(s.id(), s.source()).get(30, TimeUnit.SECONDS);
       }

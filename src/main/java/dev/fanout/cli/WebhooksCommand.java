@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import dev.fanout.config.FanoutConfig;
 import dev.fanout.kafka.KafkaClients;
+import dev.fanout.kafka.RecordSender;
 import dev.fanout.signing.SecretCipher;
 import dev.fanout.subscription.EventPattern;
 import dev.fanout.subscription.InvalidSubscriptionException;
@@ -50,9 +51,10 @@ final class WebhooksCommand {
 
   static void write(FanoutConfig config, String id, byte[] valueOrNull) throws Exception {
     try (KafkaProducer<byte[], byte[]> producer =
-        new KafkaClients(config.kafka(), "fanout").durableProducer("cli")) {
+            new KafkaClients(config.kafka(), "fanout").durableProducer("cli");
+        RecordSender sender = new RecordSender(producer, "fanout-cli-send")) {
       KafkaSubscriptionWriter writer =
-          new KafkaSubscriptionWriter(producer, config.topics().webhooks());
+          new KafkaSubscriptionWriter(sender, config.topics().webhooks());
       (valueOrNull == null ? writer.delete(id) : writer.put(id, valueOrNull))
           .get(60, TimeUnit.SECONDS);
     }

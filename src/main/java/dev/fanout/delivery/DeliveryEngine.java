@@ -39,11 +39,21 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Memory is bounded by {@code budget}: the tasks between {@link #deliver} and their durable end.
  * Consumer loops ask {@link #admits} before they start a record, and wait on {@link #room} when it
- * says no. Thread-safe.
+ * says no.
+ *
+ * <p>Every task knows its {@link Source}. A task whose partition this member no longer owns sends
+ * nothing more and writes nothing: the next owner redoes it from the uncommitted offset, and one
+ * delivery never becomes two retry chains. Its future completes all the same (a revoked partition's
+ * offsets are no longer read), and it is counted as fenced. A write that keeps failing is tried
+ * again, backing off up to 30 s, and after {@value #FAILURES_BEFORE_STUCK} failures its source is
+ * told, so that its loop stops consuming that partition until the write goes through. Thread-safe.
  */
 public final class DeliveryEngine {
   private static final Logger log = LoggerFactory.getLogger(DeliveryEngine.class);
   private static final Duration MAX_WRITE_BACKOFF = Duration.ofSeconds(30);
+
+  /** Failures of one write after which its source partition is reported stuck. */
+  static final int FAILURES_BEFORE_STUCK = 3;
 
   private final WebhookSender sender;
   private final DeadLetterWriter deadLetters;
@@ -114,23 +124,23 @@ public final class DeliveryEngine {
   }
 
   /** Makes one attempt of the task (unless held) and takes it to a durable end. */
-  public CompletableFuture<Void> deliver(DeliveryTask task) {
+  public CompletableFuture<Void> deliver(DeliveryTask task, Source source) {
     CompletableFuture<Void> done = track();
-    scheduler.offer(new Attempt(task, done));
+    scheduler.offer(new Attempt(task, source, done));
     return done;
   }
 
   /** Hands a task that is not due yet to a later retry tier, using up no attempt. */
-  public CompletableFuture<Void> park(DeliveryTask task, Instant dueAt) {
+  public CompletableFuture<Void> park(DeliveryTask task, Instant dueAt, Source source) {
     CompletableFuture<Void> done = track();
-    handOver(task, dueAt, done, tier -> {});
+    handOver(task, dueAt, source, done, tier -> {});
     return done;
   }
 
   /** Dead-letters what never became a task (an invalid event, an unreadable retry record). */
-  public CompletableFuture<Void> deadLetter(DeadLetter deadLetter) {
+  public CompletableFuture<Void> deadLetter(DeadLetter deadLetter, Source source) {
     CompletableFuture<Void> done = track();
-    writeDeadLetter(deadLetter, done);
+    writeDeadLetter(deadLetter, source, done);
     return done;
   }
 
@@ -148,10 +158,12 @@ public final class DeliveryEngine {
   /** One task's turn in the scheduler. */
   private final class Attempt implements EndpointScheduler.Job {
     private final DeliveryTask task;
+    private final Source source;
     private final CompletableFuture<Void> done;
 
-    Attempt(DeliveryTask task, CompletableFuture<Void> done) {
+    Attempt(DeliveryTask task, Source source, CompletableFuture<Void> done) {
       this.task = task;
+      this.source = source;
       this.done = done;
     }
 
@@ -162,17 +174,31 @@ public final class DeliveryEngine {
 
     @Override
     public void start(EndpointScheduler.Permit permit) {
-      send(task, permit, done);
+      if (!source.owned()) {
+        scheduler.abandon(permit);
+        fenced(task, done);
+        return;
+      }
+      send(task, source, permit, done);
     }
 
     @Override
     public void hold(String reason, Duration wait) {
-      DeliveryEngine.this.hold(task, reason, wait, done);
+      DeliveryEngine.this.hold(task, reason, wait, source, done);
     }
   }
 
+  /** The task's partition was revoked: it ends here, and the next owner does it again. */
+  private void fenced(DeliveryTask task, CompletableFuture<Void> done) {
+    safely(() -> listener.fenced(task));
+    done.complete(null);
+  }
+
   private void send(
-      DeliveryTask task, EndpointScheduler.Permit permit, CompletableFuture<Void> done) {
+      DeliveryTask task,
+      Source source,
+      EndpointScheduler.Permit permit,
+      CompletableFuture<Void> done) {
     Instant startedAt = clock.instant();
     DeliveryTask attempted = task.afterAttempt(startedAt);
     long startNanos = System.nanoTime();
@@ -190,6 +216,7 @@ public final class DeliveryEngine {
       writeDeadLetter(
           deadLetterOf(
               attempted, "invalid_event", 0, "request not built: " + e.getClass().getSimpleName()),
+          source,
           done);
       return;
     }
@@ -204,7 +231,7 @@ public final class DeliveryEngine {
                 logAttempt(attempted, outcome, rtt);
               }
               safely(() -> listener.attemptFinished(attempted, outcome, Duration.ofNanos(rtt)));
-              settle(attempted, outcome, done);
+              settle(attempted, outcome, source, done);
             },
             executor)
         .exceptionally(
@@ -234,15 +261,18 @@ public final class DeliveryEngine {
         rttNanos / 1_000_000);
   }
 
-  private void settle(DeliveryTask task, Outcome outcome, CompletableFuture<Void> done) {
+  private void settle(
+      DeliveryTask task, Outcome outcome, Source source, CompletableFuture<Void> done) {
     if (outcome instanceof Outcome.Delivered) {
       safely(() -> listener.delivered(task));
       done.complete(null);
+    } else if (!source.owned()) {
+      fenced(task, done);
     } else if (outcome instanceof Outcome.DeadLetter d) {
       if (d.disableWebhook()) {
         safely(() -> disableWebhook.accept(task.subscription()));
       }
-      writeDeadLetter(deadLetterOf(task, d.reason(), d.status(), d.message()), done);
+      writeDeadLetter(deadLetterOf(task, d.reason(), d.status(), d.message()), source, done);
     } else {
       Outcome.Retry retry = (Outcome.Retry) outcome;
       Retries.Plan plan = retries.afterFailure(task, retry);
@@ -250,32 +280,50 @@ public final class DeliveryEngine {
         handOver(
             task,
             later.dueAt(),
+            source,
             done,
             tier -> listener.retryScheduled(task, retry, tier, later.delay()));
       } else {
         String reason = ((Retries.GiveUp) plan).reason();
-        writeDeadLetter(deadLetterOf(task, reason, retry.status(), retry.message()), done);
+        writeDeadLetter(deadLetterOf(task, reason, retry.status(), retry.message()), source, done);
       }
     }
   }
 
   /** Held work goes to a retry tier as it is: no attempt is used up. */
-  private void hold(DeliveryTask task, String reason, Duration wait, CompletableFuture<Void> done) {
+  private void hold(
+      DeliveryTask task,
+      String reason,
+      Duration wait,
+      Source source,
+      CompletableFuture<Void> done) {
+    if (!source.owned()) {
+      fenced(task, done);
+      return;
+    }
     Retries.Plan plan = retries.afterHold(task, wait);
     if (plan instanceof Retries.Later later) {
       DeliveryTask held = task.afterHold(clock.instant());
-      handOver(held, later.dueAt(), done, tier -> listener.held(held, reason, later.delay()));
+      handOver(
+          held, later.dueAt(), source, done, tier -> listener.held(held, reason, later.delay()));
     } else {
       writeDeadLetter(
           deadLetterOf(
               task, "expired", 0, reason + " for " + Endpoints.key(task.subscription().url())),
+          source,
           done);
     }
   }
 
   private void handOver(
-      DeliveryTask task, Instant dueAt, CompletableFuture<Void> done, Consumer<String> onTier) {
+      DeliveryTask task,
+      Instant dueAt,
+      Source source,
+      CompletableFuture<Void> done,
+      Consumer<String> onTier) {
     durably(
+        source,
+        done,
         () -> retries.handOver(task, dueAt),
         tier -> {
           safely(() -> onTier.accept(tier));
@@ -285,13 +333,14 @@ public final class DeliveryEngine {
           if (refused(error)) {
             // Retrying the same write cannot help: the task ends in the dead-letter topic.
             writeDeadLetter(
-                deadLetterOf(task, "payload_too_large", 0, "too large for a retry tier"), done);
+                deadLetterOf(task, "payload_too_large", 0, "too large for a retry tier"),
+                source,
+                done);
             return true;
           }
           log.warn("retry hand-over of {} failed: {}", task.deliveryId(), error.toString());
           return false;
-        },
-        0);
+        });
   }
 
   private static boolean refused(Throwable error) {
@@ -300,8 +349,10 @@ public final class DeliveryEngine {
     return cause instanceof Retries.Refused;
   }
 
-  private void writeDeadLetter(DeadLetter deadLetter, CompletableFuture<Void> done) {
+  private void writeDeadLetter(DeadLetter deadLetter, Source source, CompletableFuture<Void> done) {
     durably(
+        source,
+        done,
         () -> deadLetters.write(deadLetter),
         ok -> {
           safely(() -> listener.deadLettered(deadLetter));
@@ -310,15 +361,27 @@ public final class DeliveryEngine {
         error -> {
           safely(() -> listener.deadLetterWriteFailed(deadLetter, error));
           return false;
-        },
-        0);
+        });
   }
 
   /**
    * Runs a write until the broker acknowledges it, backing off up to 30 s between tries, unless
-   * {@code onFailure} answers true: it has then taken the failure over.
+   * {@code onFailure} answers true: it has then taken the failure over. While the write keeps
+   * failing its source is told so; if its source is revoked meanwhile, the write is given up and
+   * the task ends fenced (the next owner redoes it).
    */
   private <T> void durably(
+      Source source,
+      CompletableFuture<Void> done,
+      Supplier<CompletableFuture<T>> write,
+      Consumer<T> onSuccess,
+      Predicate<Throwable> onFailure) {
+    durably(source, done, write, onSuccess, onFailure, 0);
+  }
+
+  private <T> void durably(
+      Source source,
+      CompletableFuture<Void> done,
       Supplier<CompletableFuture<T>> write,
       Consumer<T> onSuccess,
       Predicate<Throwable> onFailure,
@@ -327,16 +390,39 @@ public final class DeliveryEngine {
         .get()
         .whenComplete(
             (result, error) -> {
+              boolean reportedStuck = failures >= FAILURES_BEFORE_STUCK;
               if (error == null) {
+                if (reportedStuck) {
+                  source.writeFailing(false);
+                  log.info("a write that kept failing went through after {} tries", failures + 1);
+                }
                 onSuccess.accept(result);
                 return;
               }
               if (onFailure.test(error)) {
+                if (reportedStuck) {
+                  source.writeFailing(false);
+                }
+                return;
+              }
+              if (failures + 1 == FAILURES_BEFORE_STUCK) {
+                source.writeFailing(true);
+                log.error(
+                    "a write has failed {} times ({}); its partition stops being consumed until it"
+                        + " goes through",
+                    failures + 1,
+                    error.toString());
+              }
+              if (!source.owned()) {
+                if (failures + 1 >= FAILURES_BEFORE_STUCK) {
+                  source.writeFailing(false);
+                }
+                done.complete(null);
                 return;
               }
               long backoff = Math.min(MAX_WRITE_BACKOFF.toMillis(), 500L << Math.min(failures, 10));
               later(
-                  () -> durably(write, onSuccess, onFailure, failures + 1),
+                  () -> durably(source, done, write, onSuccess, onFailure, failures + 1),
                   Duration.ofMillis(backoff));
             });
   }

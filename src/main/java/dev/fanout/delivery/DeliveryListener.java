@@ -27,6 +27,12 @@ public interface DeliveryListener {
 
   default void deadLettered(DeadLetter deadLetter) {}
 
+  /**
+   * The task's partition was revoked before it ended: it sent or wrote nothing more, and the
+   * partition's next owner does it again.
+   */
+  default void fenced(DeliveryTask task) {}
+
   /** A dead-letter write failed; it is tried again with backoff. */
   default void deadLetterWriteFailed(DeadLetter deadLetter, Throwable error) {}
 }

@@ -6,6 +6,7 @@ import java.util.Map;
 import org.apache.kafka.clients.CommonClientConfigs;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.CooperativeStickyAssignor;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
@@ -60,11 +61,21 @@ public final class KafkaClients {
     return props;
   }
 
-  /** A consumer of raw bytes in a consumer group: manual commits only. */
+  /**
+   * A consumer of raw bytes in a consumer group: manual commits only, and records of aborted
+   * transactions never seen. Rebalances are cooperative (incremental) unless the configuration
+   * names another assignor: a member joining or leaving moves only the partitions it must, instead
+   * of revoking every partition of every member. A new group starts at the earliest retained record
+   * unless {@code kafka.consumer.auto.offset.reset} says otherwise.
+   */
   public KafkaConsumer<byte[], byte[]> groupConsumer(
       String groupId, String clientId, Map<String, Object> extra) {
     Map<String, Object> props = settings("consumer", clientId);
     props.putIfAbsent(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+    props.putIfAbsent(
+        ConsumerConfig.PARTITION_ASSIGNMENT_STRATEGY_CONFIG,
+        CooperativeStickyAssignor.class.getName());
+    props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
     props.putAll(extra);
     props.put(ConsumerConfig.GROUP_ID_CONFIG, groupId);
     props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
@@ -99,6 +110,9 @@ public final class KafkaClients {
           ProducerConfig.MAX_REQUEST_SIZE_CONFIG, Math.max(1024 * 1024, maxRecordBytes));
     }
     props.putIfAbsent(ProducerConfig.LINGER_MS_CONFIG, 5);
+    // A send waits this long for a missing topic's metadata or a full buffer before it fails and
+    // is retried; the default minute hides a missing topic for too long.
+    props.putIfAbsent(ProducerConfig.MAX_BLOCK_MS_CONFIG, 10_000);
     props.put(ProducerConfig.ACKS_CONFIG, "all");
     props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
     return new KafkaProducer<>(props, new ByteArraySerializer(), new ByteArraySerializer());

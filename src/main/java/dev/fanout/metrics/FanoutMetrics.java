@@ -36,6 +36,8 @@ import java.util.function.Supplier;
  *   fanout.retries.scheduled{tier}          fanout_retries_scheduled_total
  *   fanout.held{reason}                     fanout_held_total           circuit_open | endpoint_busy (no attempt used)
  *   fanout.partitions.revoked               fanout_partitions_revoked_total
+ *   fanout.partitions.stuck                 fanout_partitions_stuck     not consumed: a write for their tasks keeps failing
+ *   fanout.tasks.fenced                     fanout_tasks_fenced_total   tasks of a revoked partition, left to its next owner
  *   fanout.events{result}                   fanout_events_total         matched | unmatched | invalid_event | payload_too_large
  *   fanout.inflight.deliveries              fanout_inflight_deliveries  tasks between consumption and a durable end
  *   fanout.waiting.deliveries               fanout_waiting_deliveries   of those, waiting in memory for their endpoint
@@ -65,6 +67,7 @@ public final class FanoutMetrics
   private final Counter configRejected;
   private final Counter revoked;
   private final Counter deadLetterWriteFailures;
+  private final Counter fenced;
   private EndpointScheduler scheduler;
   private boolean perEndpoint;
   private MultiGauge hostLimits;
@@ -93,6 +96,12 @@ public final class FanoutMetrics
         Counter.builder("fanout.partitions.revoked")
             .description("Partitions taken from this member by rebalances")
             .register(registry);
+    this.fenced =
+        Counter.builder("fanout.tasks.fenced")
+            .description(
+                "Tasks of a partition revoked before they ended: they wrote nothing, and the"
+                    + " partition's next owner does them again")
+            .register(registry);
     this.deadLetterWriteFailures =
         Counter.builder("fanout.dead.letter.write.failures")
             .description("Dead-letter writes that failed and are being retried")
@@ -109,6 +118,19 @@ public final class FanoutMetrics
         .description("Subscriptions in the table, enabled or not")
         .strongReference(true)
         .register(registry);
+  }
+
+  /** The partitions whose consumption stopped on a write that keeps failing. */
+  public void bindStuckPartitions(Supplier<Number> stuck) {
+    Gauge.builder("fanout.partitions.stuck", stuck)
+        .description("Partitions not consumed because a write for their tasks keeps failing")
+        .strongReference(true)
+        .register(registry);
+  }
+
+  @Override
+  public void fenced(DeliveryTask task) {
+    fenced.increment();
   }
 
   /**

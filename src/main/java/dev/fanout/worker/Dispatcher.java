@@ -16,8 +16,10 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
@@ -70,6 +72,7 @@ public final class Dispatcher implements Runnable {
   private final OffsetLedger ledger = new OffsetLedger();
   private final Map<TopicPartition, ArrayDeque<ConsumerRecord<byte[], byte[]>>> queues =
       new HashMap<>();
+  private final Map<TopicPartition, ConsumedPartition> owned = new ConcurrentHashMap<>();
   private final Map<TopicPartition, Instant> notBefore = new HashMap<>();
 
   /** Routed head records waiting for room in the engine. */
@@ -77,6 +80,7 @@ public final class Dispatcher implements Runnable {
 
   private final Set<TopicPartition> paused = new HashSet<>();
   private final CountDownLatch stopped = new CountDownLatch(1);
+  private final AtomicBoolean claimed = new AtomicBoolean();
   private volatile boolean running = true;
   private volatile int assignedCount;
   private int rotation;
@@ -113,8 +117,24 @@ public final class Dispatcher implements Runnable {
     return assignedCount > 0;
   }
 
+  /**
+   * Owned partitions whose consumption is stopped because a write for their tasks keeps failing.
+   */
+  public int stuckPartitions() {
+    int stuck = 0;
+    for (ConsumedPartition partition : owned.values()) {
+      if (partition.stuck()) {
+        stuck++;
+      }
+    }
+    return stuck;
+  }
+
   @Override
   public void run() {
+    if (!claimed.compareAndSet(false, true)) {
+      return; // stopped before it started
+    }
     lastCommit = clock.instant();
     try {
       consumer.subscribe(topics, new Rebalance());
@@ -137,20 +157,33 @@ public final class Dispatcher implements Runnable {
     } catch (RuntimeException e) {
       log.error("{} dispatcher stopped by an unexpected error", name, e);
     } finally {
-      try {
-        consumer.close(Duration.ofSeconds(5));
-      } catch (RuntimeException e) {
-        log.warn("closing the {} consumer failed: {}", name, e.toString());
-      }
-      assignedCount = 0;
+      closeConsumer();
       stopped.countDown();
     }
   }
 
-  /** Asks the loop to stop; it then drains in-flight work for up to the shutdown timeout. */
+  private void closeConsumer() {
+    try {
+      consumer.close(Duration.ofSeconds(5));
+    } catch (RuntimeException e) {
+      log.warn("closing the {} consumer failed: {}", name, e.toString());
+    }
+    owned.values().forEach(ConsumedPartition::giveUp);
+    owned.clear();
+    assignedCount = 0;
+  }
+
+  /**
+   * Asks the loop to stop; it then drains in-flight work for up to the shutdown timeout. The loop
+   * notices within one poll (no wakeup: a wakeup still pending would fail the final commit). A loop
+   * that never started closes its consumer here.
+   */
   public void stop() {
     running = false;
-    consumer.wakeup();
+    if (claimed.compareAndSet(false, true)) {
+      closeConsumer();
+      stopped.countDown();
+    }
   }
 
   public boolean awaitStopped(Duration timeout) throws InterruptedException {
@@ -225,13 +258,14 @@ public final class Dispatcher implements Runnable {
   }
 
   private void start(TopicPartition tp, long offset, Route route) {
-    PartitionOffsets offsets = ledger.of(tp);
+    ConsumedPartition source = owned.get(tp);
+    PartitionOffsets offsets = source.offsets;
     offsets.register(offset);
     if (route instanceof Route.Deliver deliver) {
       AtomicInteger remaining = new AtomicInteger(deliver.tasks().size());
       for (DeliveryTask task : deliver.tasks()) {
         engine
-            .deliver(task)
+            .deliver(task, source)
             .thenRun(
                 () -> {
                   if (remaining.decrementAndGet() == 0) {
@@ -240,23 +274,28 @@ public final class Dispatcher implements Runnable {
                 });
       }
     } else if (route instanceof Route.Park park) {
-      engine.park(park.task(), park.dueAt()).thenRun(() -> offsets.finish(offset));
+      engine.park(park.task(), park.dueAt(), source).thenRun(() -> offsets.finish(offset));
     } else if (route instanceof Route.DeadLetter deadLetter) {
-      engine.deadLetter(deadLetter.deadLetter()).thenRun(() -> offsets.finish(offset));
+      engine.deadLetter(deadLetter.deadLetter(), source).thenRun(() -> offsets.finish(offset));
     } else {
       offsets.finish(offset);
     }
   }
 
-  /** A partition with queued records fetches nothing more until they are started. */
+  /**
+   * A partition with queued records fetches nothing more until they are started; nor does one whose
+   * tasks' writes keep failing, so what waits for the broker stays bounded.
+   */
   private void pauseQueuedPartitions() {
     List<TopicPartition> pause = new ArrayList<>();
     List<TopicPartition> resume = new ArrayList<>();
     queues.forEach(
         (tp, queue) -> {
-          if (!queue.isEmpty() && paused.add(tp)) {
+          ConsumedPartition partition = owned.get(tp);
+          boolean hold = !queue.isEmpty() || (partition != null && partition.stuck());
+          if (hold && paused.add(tp)) {
             pause.add(tp);
-          } else if (queue.isEmpty() && paused.remove(tp)) {
+          } else if (!hold && paused.remove(tp)) {
             resume.add(tp);
           }
         });
@@ -349,6 +388,7 @@ public final class Dispatcher implements Runnable {
       for (TopicPartition tp : partitions) {
         // Incremental (cooperative) assignment lists only new partitions; never reset one we own.
         queues.putIfAbsent(tp, new ArrayDeque<>());
+        owned.computeIfAbsent(tp, p -> new ConsumedPartition(ledger.of(p)));
       }
       assignedCount = queues.size();
       if (!partitions.isEmpty()) {
@@ -359,6 +399,10 @@ public final class Dispatcher implements Runnable {
     private void forget(Collection<TopicPartition> partitions) {
       ledger.revoked(partitions);
       for (TopicPartition tp : partitions) {
+        ConsumedPartition partition = owned.remove(tp);
+        if (partition != null) {
+          partition.giveUp();
+        }
         queues.remove(tp);
         heads.remove(tp);
         notBefore.remove(tp);

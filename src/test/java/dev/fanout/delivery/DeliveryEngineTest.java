@@ -64,6 +64,7 @@ class DeliveryEngineTest {
               .automaticTransitionFromOpenToHalfOpenEnabled(false)
               .build());
   private final AtomicLong nanos = new AtomicLong();
+  private final TestSource source = new TestSource();
   private EndpointScheduler scheduler;
   private final DeliveryEngine engine = engine(listener);
 
@@ -76,7 +77,7 @@ class DeliveryEngineTest {
   void deliversOn2xx() {
     sender.script(new HttpResult.Response(204, null));
 
-    awaitDone(engine.deliver(firstTask()));
+    awaitDone(engine.deliver(firstTask(), source));
 
     assertThat(listener.delivered)
         .singleElement()
@@ -102,7 +103,7 @@ class DeliveryEngineTest {
   void handsARetryableFailureOverDueAfterTheJitteredFirstDelay() {
     sender.script(new HttpResult.Response(503, null));
 
-    awaitDone(engine.deliver(firstTask()));
+    awaitDone(engine.deliver(firstTask(), source));
 
     assertThat(retries.calls)
         .singleElement()
@@ -132,7 +133,7 @@ class DeliveryEngineTest {
     retries.refuse = true;
     sender.script(new HttpResult.Response(503, null));
 
-    awaitDone(engine.deliver(firstTask()));
+    awaitDone(engine.deliver(firstTask(), source));
 
     assertThat(retries.calls).as("no second try of a refused hand-over").hasSize(1);
     assertThat(deadLetters.written)
@@ -146,7 +147,7 @@ class DeliveryEngineTest {
     Instant firstAttempt = NOW.minusSeconds(10);
     sender.script(new HttpResult.Failure(HttpResult.Kind.CONNECT, "connection refused"));
 
-    awaitDone(engine.deliver(taskAfter(1, firstAttempt)));
+    awaitDone(engine.deliver(taskAfter(1, firstAttempt), source));
 
     assertThat(retries.calls)
         .singleElement()
@@ -162,9 +163,9 @@ class DeliveryEngineTest {
   @Test
   void handedOverTaskIsSentAgainWithTheSameDeliveryId() {
     sender.script(new HttpResult.Response(500, null), OK);
-    awaitDone(engine.deliver(firstTask()));
+    awaitDone(engine.deliver(firstTask(), source));
 
-    awaitDone(engine.deliver(retries.calls.get(0).task()));
+    awaitDone(engine.deliver(retries.calls.get(0).task(), source));
 
     assertThat(sender.requests)
         .extracting(r -> header(r, "x-y42-delivery"))
@@ -179,7 +180,7 @@ class DeliveryEngineTest {
     Instant firstAttempt = NOW.minus(Duration.ofMinutes(10));
     sender.script(new HttpResult.Failure(HttpResult.Kind.TIMEOUT, "no response within 15s"));
 
-    awaitDone(engine.deliver(taskAfter(3, firstAttempt)));
+    awaitDone(engine.deliver(taskAfter(3, firstAttempt), source));
 
     DeadLetter letter = deadLetters.single();
     assertThat(letter.reason()).isEqualTo("timeout");
@@ -203,7 +204,7 @@ class DeliveryEngineTest {
   void deadLettersWithTheLastHttpStatusWhenTheScheduleIsExhausted() {
     sender.script(new HttpResult.Response(404, null));
 
-    awaitDone(engine.deliver(taskAfter(3, NOW.minusSeconds(60))));
+    awaitDone(engine.deliver(taskAfter(3, NOW.minusSeconds(60)), source));
 
     DeadLetter letter = deadLetters.single();
     assertThat(letter.reason()).isEqualTo("http_status");
@@ -215,7 +216,7 @@ class DeliveryEngineTest {
   void retryAfterLongerThanTheScheduledDelayRaisesIt() {
     sender.script(new HttpResult.Response(429, Duration.ofMinutes(2)));
 
-    awaitDone(engine.deliver(firstTask()));
+    awaitDone(engine.deliver(firstTask(), source));
 
     assertThat(retries.calls)
         .singleElement()
@@ -231,7 +232,7 @@ class DeliveryEngineTest {
   void retryAfterIsCappedAtTheMaximum() {
     sender.script(new HttpResult.Response(503, Duration.ofDays(1)));
 
-    awaitDone(engine.deliver(firstTask()));
+    awaitDone(engine.deliver(firstTask(), source));
 
     assertThat(retries.calls)
         .singleElement()
@@ -243,7 +244,7 @@ class DeliveryEngineTest {
   void retryAfterShorterThanTheScheduledDelayChangesNothing() {
     sender.script(new HttpResult.Response(429, Duration.ofSeconds(1)));
 
-    awaitDone(engine.deliver(firstTask()));
+    awaitDone(engine.deliver(firstTask(), source));
 
     assertThat(retries.calls)
         .singleElement()
@@ -256,7 +257,7 @@ class DeliveryEngineTest {
     // Next delay 66s; the task's age limit is reached 60s from now.
     sender.script(new HttpResult.Response(503, null));
 
-    awaitDone(engine.deliver(taskAfter(1, NOW.minus(MAX_AGE).plusSeconds(60))));
+    awaitDone(engine.deliver(taskAfter(1, NOW.minus(MAX_AGE).plusSeconds(60)), source));
 
     DeadLetter letter = deadLetters.single();
     assertThat(letter.reason()).isEqualTo("expired");
@@ -270,7 +271,7 @@ class DeliveryEngineTest {
     // Next delay 66s; the task's age limit is reached 70s from now.
     sender.script(new HttpResult.Response(503, null));
 
-    awaitDone(engine.deliver(taskAfter(1, NOW.minus(MAX_AGE).plusSeconds(70))));
+    awaitDone(engine.deliver(taskAfter(1, NOW.minus(MAX_AGE).plusSeconds(70)), source));
 
     assertThat(retries.calls).hasSize(1);
     assertThat(deadLetters.written).isEmpty();
@@ -281,7 +282,7 @@ class DeliveryEngineTest {
     sender.script(new HttpResult.Response(410, null));
     DeliveryTask task = firstTask();
 
-    awaitDone(engine.deliver(task));
+    awaitDone(engine.deliver(task, source));
 
     assertThat(disabled).containsExactly(task.subscription());
     DeadLetter letter = deadLetters.single();
@@ -295,7 +296,7 @@ class DeliveryEngineTest {
   void deadLettersAtOnceWithoutDisablingWhenTheEndpointAnswers413() {
     sender.script(new HttpResult.Response(413, null));
 
-    awaitDone(engine.deliver(firstTask()));
+    awaitDone(engine.deliver(firstTask(), source));
 
     assertThat(deadLetters.single().reason()).isEqualTo("payload_too_large");
     assertThat(disabled).isEmpty();
@@ -306,7 +307,7 @@ class DeliveryEngineTest {
   void deadLettersAtOnceWhenTheTargetIsBlocked() {
     sender.script(new HttpResult.Failure(HttpResult.Kind.BLOCKED_TARGET, "10.0.0.1 refused"));
 
-    awaitDone(engine.deliver(firstTask()));
+    awaitDone(engine.deliver(firstTask(), source));
 
     DeadLetter letter = deadLetters.single();
     assertThat(letter.reason()).isEqualTo("blocked_target");
@@ -320,7 +321,7 @@ class DeliveryEngineTest {
     retries.manual = true;
     sender.script(new HttpResult.Response(503, null));
 
-    CompletableFuture<Void> done = engine.deliver(firstTask());
+    CompletableFuture<Void> done = engine.deliver(firstTask(), source);
 
     nextPending(retries.pending).completeExceptionally(new IllegalStateException("no leader"));
     CompletableFuture<String> second = nextPending(retries.pending);
@@ -345,7 +346,7 @@ class DeliveryEngineTest {
     retries.failNext.set(3);
     sender.script(new HttpResult.Response(503, null));
 
-    awaitDone(engine.deliver(firstTask()));
+    awaitDone(engine.deliver(firstTask(), source));
 
     assertThat(retries.calls).hasSize(4);
     assertThat(executor.delays)
@@ -357,7 +358,7 @@ class DeliveryEngineTest {
     deadLetters.manual = true;
     sender.script(new HttpResult.Response(410, null));
 
-    CompletableFuture<Void> done = engine.deliver(firstTask());
+    CompletableFuture<Void> done = engine.deliver(firstTask(), source);
 
     nextPending(deadLetters.pending).completeExceptionally(new IllegalStateException("no leader"));
     CompletableFuture<Void> second = nextPending(deadLetters.pending);
@@ -388,7 +389,7 @@ class DeliveryEngineTest {
         DeadLetter.unusableEvent(
             origin(NOW), "nope".getBytes(StandardCharsets.UTF_8), "invalid_event", "not JSON");
 
-    awaitDone(engine.deadLetter(letter));
+    awaitDone(engine.deadLetter(letter, source));
 
     assertThat(deadLetters.calls).hasValue(2);
     assertThat(deadLetters.written).containsExactly(letter);
@@ -402,7 +403,7 @@ class DeliveryEngineTest {
     openBreaker(URL);
     DeliveryTask task = firstTask();
 
-    awaitDone(engine.deliver(task));
+    awaitDone(engine.deliver(task, source));
 
     assertThat(sender.requests).isEmpty();
     assertThat(retries.calls)
@@ -432,7 +433,7 @@ class DeliveryEngineTest {
     openBreaker(URL);
     DeliveryTask task = taskAfter(2, NOW.minus(Duration.ofMinutes(5)));
 
-    awaitDone(engine.deliver(task));
+    awaitDone(engine.deliver(task, source));
 
     assertThat(retries.calls)
         .singleElement()
@@ -448,7 +449,7 @@ class DeliveryEngineTest {
     openBreaker(URL);
     DeliveryTask heldTwice = firstTask().afterHold(NOW.minusSeconds(90)).afterHold(NOW);
 
-    awaitDone(engine.deliver(heldTwice));
+    awaitDone(engine.deliver(heldTwice, source));
 
     assertThat(retries.calls)
         .singleElement()
@@ -466,7 +467,7 @@ class DeliveryEngineTest {
     Origin ancient = origin(NOW.minus(MAX_AGE).minus(Duration.ofDays(30)));
     DeliveryTask task = DeliveryTask.first(event("evt_1"), subscription("wh_1", URL), ancient);
 
-    awaitDone(engine.deliver(task));
+    awaitDone(engine.deliver(task, source));
 
     assertThat(deadLetters.written).isEmpty();
     assertThat(retries.calls).singleElement().extracting(h -> h.task().holds()).isEqualTo(1);
@@ -478,7 +479,8 @@ class DeliveryEngineTest {
     Origin ancient = origin(NOW.minus(MAX_AGE).minus(Duration.ofDays(30)));
 
     awaitDone(
-        engine.deliver(DeliveryTask.first(event("evt_1"), subscription("wh_1", URL), ancient)));
+        engine.deliver(
+            DeliveryTask.first(event("evt_1"), subscription("wh_1", URL), ancient), source));
 
     assertThat(listener.delivered).hasSize(1);
     assertThat(deadLetters.written).isEmpty();
@@ -490,7 +492,7 @@ class DeliveryEngineTest {
     // First held long ago: its age counts from that hold; the limit is reached 20s from now.
     DeliveryTask task = firstTask().afterHold(NOW.minus(MAX_AGE).plusSeconds(20));
 
-    awaitDone(engine.deliver(task));
+    awaitDone(engine.deliver(task, source));
 
     DeadLetter letter = deadLetters.single();
     assertThat(letter.reason()).isEqualTo("expired");
@@ -503,10 +505,10 @@ class DeliveryEngineTest {
   @Test
   void taskForABusyEndpointWaitsInMemoryAndIsSentWhenTheSlotFrees() throws Exception {
     sender.holdResponses();
-    CompletableFuture<Void> first = engine.deliver(firstTask());
+    CompletableFuture<Void> first = engine.deliver(firstTask(), source);
     CompletableFuture<HttpResult> firstResponse = nextPending(sender.pending);
 
-    CompletableFuture<Void> second = engine.deliver(task("evt_2", URL));
+    CompletableFuture<Void> second = engine.deliver(task("evt_2", URL), source);
 
     assertThat(sender.requests).as("the second waits for the slot").hasSize(1);
     assertThat(second).isNotDone();
@@ -531,14 +533,14 @@ class DeliveryEngineTest {
   @Test
   void manyTasksForAnAnsweringEndpointAllWaitInMemory() throws Exception {
     sender.holdResponses();
-    CompletableFuture<Void> first = engine.deliver(task("evt_0", URL));
+    CompletableFuture<Void> first = engine.deliver(task("evt_0", URL), source);
     nanos.addAndGet(Duration.ofMillis(1).toNanos());
     nextPending(sender.pending).complete(OK); // the endpoint answers in 1 ms
     awaitDone(first);
 
     List<CompletableFuture<Void>> done = new java.util.ArrayList<>();
     for (int i = 1; i < 200; i++) {
-      done.add(engine.deliver(task("evt_" + i, URL)));
+      done.add(engine.deliver(task("evt_" + i, URL), source));
     }
 
     assertThat(scheduler.waiting()).as("one in flight, the rest in memory").isEqualTo(198);
@@ -554,12 +556,12 @@ class DeliveryEngineTest {
   @Test
   void aBusyLaneWhosePaceIsSlowKeepsItsTasksUntilItFallsBehind() throws Exception {
     sender.holdResponses();
-    CompletableFuture<Void> first = engine.deliver(task("evt_0", URL));
+    CompletableFuture<Void> first = engine.deliver(task("evt_0", URL), source);
     nanos.addAndGet(Duration.ofMillis(100).toNanos());
     nextPending(sender.pending).complete(OK); // one request takes 100 ms here
     awaitDone(first);
     for (int i = 1; i <= 200; i++) {
-      engine.deliver(task("evt_" + i, URL));
+      engine.deliver(task("evt_" + i, URL), source);
     }
     scheduler.maintain();
 
@@ -585,14 +587,14 @@ class DeliveryEngineTest {
   @Test
   void taskThatCouldNotStartWithinTheMaximumQueueWaitIsHeldAsBusy() throws Exception {
     sender.holdResponses();
-    CompletableFuture<Void> first = engine.deliver(firstTask());
+    CompletableFuture<Void> first = engine.deliver(firstTask(), source);
     CompletableFuture<HttpResult> firstResponse = nextPending(sender.pending);
-    CompletableFuture<Void> queued = engine.deliver(task("evt_2", URL));
+    CompletableFuture<Void> queued = engine.deliver(task("evt_2", URL), source);
     // No answer for 3 s: one request takes at least that long, so a third task would wait 6 s.
     nanos.addAndGet(Duration.ofSeconds(3).toNanos());
     DeliveryTask third = task("evt_3", URL);
 
-    awaitDone(engine.deliver(third));
+    awaitDone(engine.deliver(third, source));
 
     assertThat(retries.calls)
         .singleElement()
@@ -620,11 +622,11 @@ class DeliveryEngineTest {
   @Test
   void waitingTasksOfALaneThatStoppedAnsweringAreShedToARetryTier() throws Exception {
     sender.holdResponses();
-    CompletableFuture<Void> first = engine.deliver(firstTask());
+    CompletableFuture<Void> first = engine.deliver(firstTask(), source);
     nextPending(sender.pending);
     List<CompletableFuture<Void>> waiting = new java.util.ArrayList<>();
     for (int i = 2; i <= 4; i++) {
-      waiting.add(engine.deliver(task("evt_" + i, URL)));
+      waiting.add(engine.deliver(task("evt_" + i, URL), source));
     }
     assertThat(scheduler.waiting()).isEqualTo(3);
 
@@ -644,10 +646,10 @@ class DeliveryEngineTest {
   @Test
   void queuedTaskIsHeldWhenTheBreakerOpensBeforeItGetsTheSlot() throws Exception {
     sender.holdResponses();
-    CompletableFuture<Void> first = engine.deliver(firstTask());
+    CompletableFuture<Void> first = engine.deliver(firstTask(), source);
     CompletableFuture<HttpResult> firstResponse = nextPending(sender.pending);
     DeliveryTask waiting = task("evt_2", URL);
-    CompletableFuture<Void> queued = engine.deliver(waiting);
+    CompletableFuture<Void> queued = engine.deliver(waiting, source);
     openBreaker(URL);
 
     firstResponse.complete(OK);
@@ -672,7 +674,7 @@ class DeliveryEngineTest {
     DeliveryTask task = taskAfter(2, NOW.minus(Duration.ofMinutes(5)));
     Instant dueAt = NOW.plus(Duration.ofHours(3));
 
-    awaitDone(engine.park(task, dueAt));
+    awaitDone(engine.park(task, dueAt, source));
 
     assertThat(retries.calls)
         .singleElement()
@@ -693,9 +695,9 @@ class DeliveryEngineTest {
   void parkDoesNotWaitForABusyEndpointOrAnOpenBreaker() throws Exception {
     openBreaker(URL);
     sender.holdResponses();
-    engine.deliver(task("evt_0", OTHER_URL));
+    engine.deliver(task("evt_0", OTHER_URL), source);
 
-    awaitDone(engine.park(firstTask(), NOW.plus(Duration.ofHours(1))));
+    awaitDone(engine.park(firstTask(), NOW.plus(Duration.ofHours(1)), source));
 
     assertThat(retries.calls).hasSize(1);
     assertThat(listener.held).isEmpty();
@@ -706,7 +708,7 @@ class DeliveryEngineTest {
     retries.manual = true;
     Instant dueAt = NOW.plus(Duration.ofHours(3));
 
-    CompletableFuture<Void> done = engine.park(firstTask(), dueAt);
+    CompletableFuture<Void> done = engine.park(firstTask(), dueAt, source);
 
     nextPending(retries.pending).completeExceptionally(new IllegalStateException("no leader"));
     CompletableFuture<String> second = nextPending(retries.pending);
@@ -726,7 +728,7 @@ class DeliveryEngineTest {
     DeliveryEngine withThrowingListener = engine(new ThrowingListener());
     sender.script(OK);
 
-    CompletableFuture<Void> done = withThrowingListener.deliver(firstTask());
+    CompletableFuture<Void> done = withThrowingListener.deliver(firstTask(), source);
 
     awaitDone(done);
     assertThat(done).isCompletedWithValue(null);
@@ -739,7 +741,7 @@ class DeliveryEngineTest {
     DeliveryEngine withThrowingListener = engine(new ThrowingListener());
     sender.script(new HttpResult.Response(503, null));
 
-    awaitDone(withThrowingListener.deliver(firstTask()));
+    awaitDone(withThrowingListener.deliver(firstTask(), source));
 
     assertThat(retries.calls).hasSize(1);
     assertThat(withThrowingListener.inFlight()).isZero();
@@ -750,7 +752,7 @@ class DeliveryEngineTest {
     DeliveryEngine withThrowingListener = engine(new ThrowingListener());
     openBreaker(URL);
 
-    awaitDone(withThrowingListener.deliver(firstTask()));
+    awaitDone(withThrowingListener.deliver(firstTask(), source));
 
     assertThat(retries.calls).hasSize(1);
     assertThat(withThrowingListener.inFlight()).isZero();
@@ -762,7 +764,7 @@ class DeliveryEngineTest {
     deadLetters.failNext.set(1);
     sender.script(new HttpResult.Response(410, null));
 
-    awaitDone(withThrowingListener.deliver(firstTask()));
+    awaitDone(withThrowingListener.deliver(firstTask(), source));
 
     assertThat(deadLetters.calls).hasValue(2);
     assertThat(deadLetters.single().reason()).isEqualTo("gone");
@@ -797,7 +799,7 @@ class DeliveryEngineTest {
             executor);
     sender.script(new HttpResult.Response(410, null));
 
-    awaitDone(failingDisable.deliver(firstTask()));
+    awaitDone(failingDisable.deliver(firstTask(), source));
 
     assertThat(deadLetters.single().reason()).isEqualTo("gone");
     assertThat(failingDisable.inFlight()).isZero();
@@ -807,7 +809,7 @@ class DeliveryEngineTest {
   void throwingListenerDoesNotKeepAParkedTaskFromEnding() {
     DeliveryEngine withThrowingListener = engine(new ThrowingListener());
 
-    awaitDone(withThrowingListener.park(firstTask(), NOW.plus(Duration.ofHours(1))));
+    awaitDone(withThrowingListener.park(firstTask(), NOW.plus(Duration.ofHours(1)), source));
 
     assertThat(withThrowingListener.inFlight()).isZero();
   }
@@ -815,10 +817,10 @@ class DeliveryEngineTest {
   @Test
   void busyEndpointDoesNotHoldUpAnotherEndpoint() throws Exception {
     sender.holdResponses();
-    engine.deliver(firstTask());
+    engine.deliver(firstTask(), source);
     nextPending(sender.pending);
 
-    CompletableFuture<Void> other = engine.deliver(task("evt_2", OTHER_URL));
+    CompletableFuture<Void> other = engine.deliver(task("evt_2", OTHER_URL), source);
     nextPending(sender.pending).complete(OK);
 
     awaitDone(other);
@@ -830,9 +832,9 @@ class DeliveryEngineTest {
   void webhookOverItsRateLimitWaitsInProcessWithoutAHandOverOrAnAttempt() {
     Subscription limited = TestSubscriptions.subscription("wh_1", "space_1", URL, true, 1);
     sender.script(OK);
-    awaitDone(engine.deliver(DeliveryTask.first(event("evt_1"), limited, origin(NOW))));
+    awaitDone(engine.deliver(DeliveryTask.first(event("evt_1"), limited, origin(NOW)), source));
 
-    awaitDone(engine.deliver(DeliveryTask.first(event("evt_2"), limited, origin(NOW))));
+    awaitDone(engine.deliver(DeliveryTask.first(event("evt_2"), limited, origin(NOW)), source));
 
     assertThat(executor.delays).contains(Duration.ofSeconds(1));
     assertThat(sender.requests).hasSize(2);
@@ -845,9 +847,9 @@ class DeliveryEngineTest {
   void endpointFailuresCountAgainstTheBreakerButClientErrorsDoNot() {
     sender.script(new HttpResult.Response(503, null), new HttpResult.Response(404, null), OK);
 
-    awaitDone(engine.deliver(task("evt_1", URL)));
-    awaitDone(engine.deliver(task("evt_2", URL)));
-    awaitDone(engine.deliver(task("evt_3", URL)));
+    awaitDone(engine.deliver(task("evt_1", URL), source));
+    awaitDone(engine.deliver(task("evt_2", URL), source));
+    awaitDone(engine.deliver(task("evt_3", URL), source));
 
     CircuitBreaker.Metrics metrics =
         breakers.circuitBreaker(EndpointScheduler.breakerName("wh_1", URL.toString())).getMetrics();
@@ -859,7 +861,7 @@ class DeliveryEngineTest {
   void taskCountsAsInFlightUntilItsResponseArrives() throws Exception {
     sender.holdResponses();
 
-    CompletableFuture<Void> done = engine.deliver(firstTask());
+    CompletableFuture<Void> done = engine.deliver(firstTask(), source);
     CompletableFuture<HttpResult> response = nextPending(sender.pending);
 
     assertThat(engine.inFlight()).isEqualTo(1);
@@ -909,6 +911,85 @@ class DeliveryEngineTest {
     breakers
         .circuitBreaker(EndpointScheduler.breakerName("wh_1", url.toString()))
         .transitionToOpenState();
+  }
+
+  @Test
+  void aTaskWhosePartitionWasRevokedDuringItsAttemptHandsNothingOver() throws Exception {
+    sender.holdResponses();
+    CompletableFuture<Void> done = engine.deliver(firstTask(), source);
+    CompletableFuture<HttpResult> response = nextPending(sender.pending);
+
+    source.owned = false;
+    response.complete(new HttpResult.Response(500, null));
+
+    awaitDone(done);
+    assertThat(retries.calls).as("the next owner redoes it: no second retry chain").isEmpty();
+    assertThat(deadLetters.written).isEmpty();
+    assertThat(listener.fenced).hasSize(1);
+    assertThat(engine.inFlight()).isZero();
+  }
+
+  @Test
+  void aWaitingTaskOfARevokedPartitionIsNotSent() throws Exception {
+    sender.holdResponses();
+    CompletableFuture<Void> first = engine.deliver(firstTask(), source);
+    CompletableFuture<HttpResult> response = nextPending(sender.pending);
+    CompletableFuture<Void> waiting = engine.deliver(task("evt_2", URL), source);
+
+    source.owned = false;
+    response.complete(OK);
+
+    awaitDone(first);
+    awaitDone(waiting);
+    assertThat(sender.requests).hasSize(1);
+    assertThat(listener.delivered).hasSize(1);
+    assertThat(listener.fenced).hasSize(1);
+    assertThat(scheduler.snapshot(1).inFlight()).isZero();
+  }
+
+  @Test
+  void aWriteThatKeepsFailingMarksItsPartitionStuckUntilItGoesThrough() {
+    sender.script(new HttpResult.Response(500, null));
+    retries.failNext.set(5);
+
+    awaitDone(engine.deliver(firstTask(), source));
+
+    assertThat(source.reports).containsExactly(true, false);
+    assertThat(retries.calls).hasSize(6);
+  }
+
+  @Test
+  void aWriteThatKeepsFailingIsGivenUpOnceItsPartitionIsRevoked() {
+    sender.script(new HttpResult.Response(500, null));
+    retries.failNext.set(Integer.MAX_VALUE);
+
+    CompletableFuture<Void> done = engine.deliver(firstTask(), source);
+    await().atMost(Duration.ofSeconds(5)).until(() -> source.failing.get() == 1);
+    source.owned = false;
+
+    awaitDone(done);
+    assertThat(source.failing).as("no longer reported stuck").hasValue(0);
+    assertThat(listener.retries).isEmpty();
+  }
+
+  /** A partition that the test can revoke, counting the writes reported failing. */
+  static final class TestSource implements Source {
+    volatile boolean owned = true;
+    final java.util.concurrent.atomic.AtomicInteger failing =
+        new java.util.concurrent.atomic.AtomicInteger();
+
+    @Override
+    public boolean owned() {
+      return owned;
+    }
+
+    final List<Boolean> reports = new CopyOnWriteArrayList<>();
+
+    @Override
+    public void writeFailing(boolean failing) {
+      this.failing.addAndGet(failing ? 1 : -1);
+      reports.add(failing);
+    }
   }
 
   /** A listener that fails on every call. */

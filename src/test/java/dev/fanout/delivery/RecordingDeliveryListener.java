@@ -21,6 +21,12 @@ final class RecordingDeliveryListener implements DeliveryListener {
   final List<Held> held = new CopyOnWriteArrayList<>();
   final List<DeadLetter> deadLettered = new CopyOnWriteArrayList<>();
   final List<WriteFailure> writeFailures = new CopyOnWriteArrayList<>();
+  final List<DeliveryTask> fenced = new CopyOnWriteArrayList<>();
+
+  @Override
+  public void fenced(DeliveryTask task) {
+    fenced.add(task);
+  }
 
   @Override
   public void attemptFinished(DeliveryTask task, Outcome outcome, Duration elapsed) {

@@ -51,6 +51,7 @@ class DispatcherTest {
   private final MockConsumer<byte[], byte[]> consumer = new MockConsumer<>("earliest");
   private final HeldSender sender = new HeldSender();
   private final AtomicInteger tierWrites = new AtomicInteger();
+  private final AtomicInteger tierFailuresLeft = new AtomicInteger();
   private final AtomicInteger routed = new AtomicInteger();
   private final ScheduledThreadPoolExecutor executor = new ScheduledThreadPoolExecutor(1);
   private final DeliveryEngine engine = engine();
@@ -123,6 +124,36 @@ class DispatcherTest {
     await().atMost(Duration.ofSeconds(5)).until(() -> committed() == 3);
   }
 
+  @Test
+  void tasksOfARevokedPartitionHandNothingOverAndItsNextOwnerRedoesThem() throws Exception {
+    start(2);
+    await().atMost(Duration.ofSeconds(5)).until(() -> sender.pending.size() == 2);
+
+    consumer.schedulePollTask(() -> consumer.rebalance(List.of()));
+    await().atMost(Duration.ofSeconds(5)).until(() -> !dispatcher.hasAssignment());
+    sender.next().complete(new HttpResult.Response(500, null));
+    sender.next().complete(new HttpResult.Response(500, null));
+
+    await().atMost(Duration.ofSeconds(5)).until(() -> engine.inFlight() == 0);
+    assertThat(tierWrites).as("no retry chain of its own").hasValue(0);
+    assertThat(committed()).as("nothing committed: the next owner starts at 0").isZero();
+  }
+
+  @Test
+  void aPartitionWhoseWritesKeepFailingIsNotConsumedUntilTheyGoThrough() throws Exception {
+    tierFailuresLeft.set(4);
+    start(1);
+    sender.next().complete(new HttpResult.Response(500, null));
+
+    await().atMost(Duration.ofSeconds(10)).until(() -> dispatcher.stuckPartitions() == 1);
+    await().atMost(Duration.ofSeconds(5)).until(() -> paused().contains(P0));
+
+    await().atMost(Duration.ofSeconds(20)).until(() -> dispatcher.stuckPartitions() == 0);
+    await().atMost(Duration.ofSeconds(5)).until(() -> committed() == 1);
+    await().atMost(Duration.ofSeconds(5)).until(() -> paused().isEmpty());
+    assertThat(tierWrites).hasValue(5);
+  }
+
   private void start(int records) {
     consumer.schedulePollTask(
         () -> {
@@ -176,6 +207,9 @@ class DispatcherTest {
     RetryScheduler tiers =
         (task, dueAt) -> {
           tierWrites.incrementAndGet();
+          if (tierFailuresLeft.getAndDecrement() > 0) {
+            return CompletableFuture.failedFuture(new IllegalStateException("topic missing"));
+          }
           return CompletableFuture.completedFuture("5s");
         };
     DeadLetterWriter deadLetters = (DeadLetter letter) -> CompletableFuture.completedFuture(null);

@@ -3,12 +3,11 @@ package dev.fanout.deadletter.kafka;
 import dev.fanout.deadletter.DeadLetter;
 import dev.fanout.deadletter.DeadLetterHeaders;
 import dev.fanout.deadletter.DeadLetterWriter;
-import dev.fanout.kafka.Acks;
+import dev.fanout.kafka.RecordSender;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
-import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.errors.RecordTooLargeException;
 
@@ -25,21 +24,22 @@ public final class KafkaDeadLetterWriter implements DeadLetterWriter {
   public static final String VALUE_OMITTED = "fanout.value.omitted";
   public static final String VALUE_BYTES = "fanout.value.bytes";
 
-  private final Producer<byte[], byte[]> producer;
+  private final RecordSender sender;
   private final String topic;
 
-  public KafkaDeadLetterWriter(Producer<byte[], byte[]> producer, String topic) {
-    this.producer = producer;
+  public KafkaDeadLetterWriter(RecordSender sender, String topic) {
+    this.sender = sender;
     this.topic = topic;
   }
 
   @Override
   public CompletableFuture<Void> write(DeadLetter deadLetter) {
-    return Acks.send(producer, record(deadLetter, false))
+    return sender
+        .send(record(deadLetter, false))
         .exceptionallyCompose(
             error ->
                 tooLarge(error)
-                    ? Acks.send(producer, record(deadLetter, true))
+                    ? sender.send(record(deadLetter, true))
                     : CompletableFuture.failedFuture(error))
         .thenApply(metadata -> null);
   }

@@ -2,7 +2,7 @@ package dev.fanout.retry.kafka;
 
 import dev.fanout.delivery.DeliveryTask;
 import dev.fanout.delivery.Retries;
-import dev.fanout.kafka.Acks;
+import dev.fanout.kafka.RecordSender;
 import dev.fanout.retry.RetryRecords;
 import dev.fanout.retry.RetryScheduler;
 import dev.fanout.retry.RetryTiers;
@@ -11,17 +11,16 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
-import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.common.errors.RecordTooLargeException;
 
 /** Schedules retries by writing them to the retry tier topic that covers their wait. */
 public final class KafkaRetryScheduler implements RetryScheduler {
-  private final Producer<byte[], byte[]> producer;
+  private final RecordSender sender;
   private final RetryTiers tiers;
   private final Clock clock;
 
-  public KafkaRetryScheduler(Producer<byte[], byte[]> producer, RetryTiers tiers, Clock clock) {
-    this.producer = producer;
+  public KafkaRetryScheduler(RecordSender sender, RetryTiers tiers, Clock clock) {
+    this.sender = sender;
     this.tiers = tiers;
     this.clock = clock;
   }
@@ -30,7 +29,8 @@ public final class KafkaRetryScheduler implements RetryScheduler {
   public CompletableFuture<String> schedule(DeliveryTask task, Instant dueAt) {
     Duration wait = Duration.between(clock.instant(), dueAt);
     Duration tier = tiers.tierFor(wait.isNegative() ? Duration.ZERO : wait);
-    return Acks.send(producer, RetryRecords.write(tiers.topic(tier), task, dueAt))
+    return sender
+        .send(RetryRecords.write(tiers.topic(tier), task, dueAt))
         .handle(
             (metadata, error) -> {
               if (error == null) {

@@ -1,19 +1,18 @@
 package dev.fanout.subscription.kafka;
 
-import dev.fanout.kafka.Acks;
+import dev.fanout.kafka.RecordSender;
 import dev.fanout.subscription.SubscriptionWriter;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.CompletableFuture;
-import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 
 /** Writes subscriptions to the compacted config topic, keyed by webhook id. */
 public final class KafkaSubscriptionWriter implements SubscriptionWriter {
-  private final Producer<byte[], byte[]> producer;
+  private final RecordSender sender;
   private final String topic;
 
-  public KafkaSubscriptionWriter(Producer<byte[], byte[]> producer, String topic) {
-    this.producer = producer;
+  public KafkaSubscriptionWriter(RecordSender sender, String topic) {
+    this.sender = sender;
     this.topic = topic;
   }
 
@@ -28,8 +27,8 @@ public final class KafkaSubscriptionWriter implements SubscriptionWriter {
   }
 
   private CompletableFuture<Void> send(String id, byte[] value) {
-    return Acks.send(
-            producer, new ProducerRecord<>(topic, id.getBytes(StandardCharsets.UTF_8), value))
+    return sender
+        .send(new ProducerRecord<>(topic, id.getBytes(StandardCharsets.UTF_8), value))
         .thenApply(metadata -> null);
   }
 }

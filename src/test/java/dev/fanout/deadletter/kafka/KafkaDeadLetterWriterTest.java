@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.fanout.deadletter.DeadLetter;
 import dev.fanout.event.Origin;
+import dev.fanout.kafka.RecordSender;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.concurrent.CompletableFuture;
@@ -18,7 +19,8 @@ import org.junit.jupiter.api.Test;
 class KafkaDeadLetterWriterTest {
   private final MockProducer<byte[], byte[]> producer =
       new MockProducer<>(false, null, new ByteArraySerializer(), new ByteArraySerializer());
-  private final KafkaDeadLetterWriter writer = new KafkaDeadLetterWriter(producer, "fanout.dlq");
+  private final KafkaDeadLetterWriter writer =
+      new KafkaDeadLetterWriter(new RecordSender(producer, "test-sender"), "fanout.dlq");
   private final byte[] value = "{\"id\":\"evt_1\"}".getBytes(StandardCharsets.UTF_8);
   private final DeadLetter deadLetter =
       DeadLetter.unusableEvent(

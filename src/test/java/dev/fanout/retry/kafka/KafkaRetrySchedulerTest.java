@@ -34,7 +34,7 @@ class KafkaRetrySchedulerTest {
       new MockProducer<>(false, null, new ByteArraySerializer(), new ByteArraySerializer());
   private final KafkaRetryScheduler scheduler =
       new KafkaRetryScheduler(
-          producer,
+          new dev.fanout.kafka.RecordSender(producer, "test-sender"),
           new RetryTiers(
               "fanout.retry.", List.of(Duration.ofSeconds(5), Duration.ofMinutes(1)), 0.2),
           Clock.fixed(NOW, ZoneOffset.UTC));

@@ -15,7 +15,7 @@ import org.junit.jupiter.api.Assertions;
 import org.junit.jupiter.api.Test;
 
 /** A producer that blocks (no metadata, full buffer) never blocks the caller of {@link Acks}. */
-class AcksTest {
+class RecordSenderTest {
   @Test
   void aBlockingProducerDoesNotBlockTheCaller() throws Exception {
     CountDownLatch brokerBack = new CountDownLatch(1);
@@ -33,11 +33,12 @@ class AcksTest {
           }
         };
 
-    // If Acks.send called Producer.send in this thread, this would never return.
+    RecordSender sender = new RecordSender(producer, "test-sender");
+
+    // If send called Producer.send in this thread, this would never return.
     CompletableFuture<RecordMetadata> acked =
         Assertions.assertTimeoutPreemptively(
-            Duration.ofSeconds(30),
-            () -> Acks.send(producer, new ProducerRecord<>("t", new byte[] {1})));
+            Duration.ofSeconds(30), () -> sender.send(new ProducerRecord<>("t", new byte[] {1})));
 
     assertThat(acked).isNotDone();
     brokerBack.countDown();
@@ -51,8 +52,20 @@ class AcksTest {
     producer.close();
 
     CompletableFuture<RecordMetadata> acked =
-        Acks.send(producer, new ProducerRecord<>("t", new byte[] {1}));
+        new RecordSender(producer, "test-sender").send(new ProducerRecord<>("t", new byte[] {1}));
 
     assertThat(acked).failsWithin(Duration.ofSeconds(30));
+  }
+
+  @Test
+  void aClosedSenderFailsWhatItIsGiven() throws Exception {
+    MockProducer<byte[], byte[]> producer =
+        new MockProducer<>(true, null, new ByteArraySerializer(), new ByteArraySerializer());
+    RecordSender sender = new RecordSender(producer, "test-sender");
+    sender.close();
+
+    assertThat(sender.send(new ProducerRecord<>("t", new byte[] {1})))
+        .failsWithin(Duration.ofSeconds(5));
+    assertThat(producer.history()).isEmpty();
   }
 }
