@@ -28,6 +28,7 @@ import dev.fanout.subscription.kafka.CompactedTopicSubscriptionStore;
 import dev.fanout.subscription.kafka.KafkaSubscriptionWriter;
 import dev.fanout.worker.Dispatcher;
 import dev.fanout.worker.EventRouter;
+import dev.fanout.worker.Topics;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
 import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
@@ -43,8 +44,11 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.slf4j.Logger;
@@ -167,7 +171,7 @@ public final class FanoutWorker implements AutoCloseable {
         new Dispatcher(
             "events",
             eventConsumer,
-            config.topics().events(),
+            new Topics.Named(config.topics().events()),
             new EventRouter(parser, index, metrics),
             engine,
             metrics,
@@ -181,7 +185,7 @@ public final class FanoutWorker implements AutoCloseable {
         new Dispatcher(
             "retries",
             retryConsumer,
-            tiers.topics(),
+            new Topics.Matching(tiers.anyTier()),
             new RetryRouter(parser, index, metrics, tiers, clock),
             engine,
             metrics,
@@ -207,6 +211,7 @@ public final class FanoutWorker implements AutoCloseable {
    */
   public static FanoutWorker start(FanoutConfig config, SecretCipher cipher, Clock clock)
       throws IOException, InterruptedException {
+    checkTopics(config);
     FanoutWorker worker = new FanoutWorker(config, cipher, clock);
     try {
       worker.run();
@@ -215,6 +220,20 @@ public final class FanoutWorker implements AutoCloseable {
       throw e;
     }
     return worker;
+  }
+
+  /** Refuses to start without the topics it writes to; names tiers of an earlier schedule. */
+  private static void checkTopics(FanoutConfig config) throws InterruptedException {
+    try (Admin admin = new KafkaClients(config.kafka(), "fanout").admin("startup")) {
+      for (String orphan : TopicAdmin.requireWorkerTopics(admin, config)) {
+        log.warn(
+            "retry tier {} is not in retry.schedule; its records are still consumed and"
+                + " delivered when due",
+            orphan);
+      }
+    } catch (ExecutionException | TimeoutException e) {
+      throw new IllegalStateException("cannot list the topics of the cluster: " + e, e);
+    }
   }
 
   private void run() throws InterruptedException {

@@ -2,6 +2,7 @@ package dev.fanout.kafka;
 
 import dev.fanout.config.Durations;
 import dev.fanout.config.FanoutConfig;
+import dev.fanout.retry.RetryTiers;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -9,6 +10,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.common.config.TopicConfig;
@@ -93,5 +96,34 @@ public final class TopicAdmin {
       results.add(new Result(topic.name(), created));
     }
     return results;
+  }
+
+  /**
+   * Checks that the topics a worker writes to exist, so that a missing one stops the start with its
+   * name instead of blocking writes later; returns the retry tier topics that exist but are not in
+   * {@code retry.schedule} (left by an earlier schedule: their records are still consumed).
+   *
+   * @throws IllegalStateException naming every missing topic
+   */
+  public static List<String> requireWorkerTopics(Admin admin, FanoutConfig config)
+      throws InterruptedException, ExecutionException, TimeoutException {
+    Set<String> existing = admin.listTopics().names().get(30, TimeUnit.SECONDS);
+    RetryTiers tiers =
+        new RetryTiers(
+            config.topics().retryPrefix(), config.retry().schedule(), config.retry().jitter());
+    List<String> required = new ArrayList<>(tiers.topics());
+    required.add(config.topics().dlq());
+    required.add(config.topics().webhooks());
+    List<String> missing = required.stream().filter(t -> !existing.contains(t)).toList();
+    if (!missing.isEmpty()) {
+      throw new IllegalStateException(
+          "topics missing: "
+              + String.join(", ", missing)
+              + "; create them with `fanout topics create`");
+    }
+    return existing.stream()
+        .filter(t -> tiers.anyTier().matcher(t).matches() && !tiers.topics().contains(t))
+        .sorted()
+        .toList();
   }
 }

@@ -4,6 +4,7 @@ import dev.fanout.config.Durations;
 import java.time.Duration;
 import java.util.List;
 import java.util.TreeSet;
+import java.util.regex.Pattern;
 
 /**
  * The retry tier topics, one per distinct delay of the schedule ({@code fanout.retry.5s}, ...), and
@@ -24,6 +25,14 @@ public final class RetryTiers {
     this.prefix = prefix;
     this.delays = List.copyOf(new TreeSet<>(schedule));
     this.jitter = jitter;
+  }
+
+  /**
+   * Every tier topic of this prefix, whatever its delay: also the tiers of an earlier schedule,
+   * whose records must still be consumed after the schedule changed.
+   */
+  public Pattern anyTier() {
+    return Pattern.compile(Pattern.quote(prefix) + "[0-9]+(ms|s|m|h|d)");
   }
 
   public List<String> topics() {

@@ -61,7 +61,7 @@ public final class Dispatcher implements Runnable {
 
   private final String name;
   private final Consumer<byte[], byte[]> consumer;
-  private final List<String> topics;
+  private final Topics topics;
   private final RecordRouter router;
   private final DeliveryEngine engine;
   private final DispatchListener listener;
@@ -89,7 +89,7 @@ public final class Dispatcher implements Runnable {
   public Dispatcher(
       String name,
       Consumer<byte[], byte[]> consumer,
-      List<String> topics,
+      Topics topics,
       RecordRouter router,
       DeliveryEngine engine,
       DispatchListener listener,
@@ -137,7 +137,7 @@ public final class Dispatcher implements Runnable {
     }
     lastCommit = clock.instant();
     try {
-      consumer.subscribe(topics, new Rebalance());
+      topics.subscribe(consumer, new Rebalance());
       RoomSignal room = engine.room();
       boolean waitingForRoom = false;
       while (running) {

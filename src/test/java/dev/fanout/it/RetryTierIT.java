@@ -3,6 +3,7 @@ package dev.fanout.it;
 import static dev.fanout.testing.FanoutHarness.event;
 import static dev.fanout.testing.FanoutHarness.header;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import dev.fanout.signing.SecretCipher;
@@ -96,5 +97,40 @@ class RetryTierIT {
     assertThat(header(dead.get(0), "fanout.attempts")).isEqualTo("3");
     assertThat(header(dead.get(0), "fanout.reason")).isEqualTo("http_status");
     assertThat(receiver.requests("/down")).hasSize(3);
+  }
+
+  @Test
+  void aRetryWaitingInATierDroppedFromTheScheduleIsStillDelivered() throws Exception {
+    fanout =
+        new FanoutHarness(
+            Map.of("retry.schedule", "2s,10s", "retry.jitter", "0"), SecretCipher.none());
+    AtomicInteger calls = new AtomicInteger();
+    receiver.answer(
+        "/flaky", r -> TestReceiver.Reply.status(calls.incrementAndGet() == 1 ? 500 : 200));
+    fanout.addWebhook(receiver.url("/flaky"), "*", "s");
+    var first = fanout.startWorker();
+    fanout.produceEvent(fanout.jobsTopic(), event("evt_1", "job.failed"));
+    await().atMost(WAIT).until(() -> receiver.requests("/flaky").size() == 1);
+    // The retry now waits 2 s in the 2s tier; the next worker's schedule no longer has that tier.
+    first.close();
+    assertThat(fanout.readTopic(fanout.config().topics().retryPrefix() + "2s", 1, WAIT)).hasSize(1);
+
+    fanout.startWorker(fanout.config().with(Map.of("retry.schedule", "10s")));
+
+    await().atMost(WAIT).until(() -> receiver.deliveredEventIds("/flaky").size() == 1);
+    assertThat(fanout.deadLetters(1, Duration.ofSeconds(1))).isEmpty();
+  }
+
+  @Test
+  void aWorkerRefusesToStartWithoutTheTopicsItWritesTo() {
+    fanout = new FanoutHarness();
+
+    assertThatThrownBy(
+            () ->
+                fanout.startWorker(
+                    fanout.config().with(Map.of("topics.dlq", "no-such-dead-letter-topic"))))
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("no-such-dead-letter-topic")
+        .hasMessageContaining("fanout topics create");
   }
 }

@@ -59,7 +59,7 @@ class DispatcherTest {
       new Dispatcher(
           "events",
           consumer,
-          List.of(TOPIC),
+          new Topics.Named(List.of(TOPIC)),
           this::route,
           engine,
           new DispatchListener() {},
