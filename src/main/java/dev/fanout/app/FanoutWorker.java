@@ -85,6 +85,7 @@ public final class FanoutWorker implements AutoCloseable {
   private final Thread retryThread;
   private final ManagementServer management;
   private volatile boolean closed;
+  private volatile boolean tableLost;
 
   private FanoutWorker(FanoutConfig config, SecretCipher cipher, Clock clock) throws IOException {
     this.config = config;
@@ -193,6 +194,8 @@ public final class FanoutWorker implements AutoCloseable {
             config.operations().shutdownTimeout(),
             clock);
     metrics.bindStuckPartitions(() -> events.stuckPartitions() + retries.stuckPartitions());
+    metrics.bindUnreadableSecrets(store::unreadableSecrets);
+    engineExecutor.every(1, TimeUnit.SECONDS, "subscription watch", this::stopIfTableLost);
     this.eventThread = new Thread(events, "fanout-events");
     this.retryThread = new Thread(retries, "fanout-retries");
 
@@ -262,11 +265,28 @@ public final class FanoutWorker implements AutoCloseable {
   }
 
   /**
-   * Ready: the subscription table has caught up, this member owns partitions, and no partition is
-   * stuck on a write that keeps failing.
+   * Ready: the subscription table has caught up, this member owns partitions, no partition is stuck
+   * on a write that keeps failing, and every webhook's secret can be read.
    */
   public boolean ready() {
-    return store.isCaughtUp() && events.hasAssignment() && stuckPartitions() == 0;
+    return store.isCaughtUp()
+        && events.hasAssignment()
+        && stuckPartitions() == 0
+        && store.unreadableSecrets() == 0;
+  }
+
+  /**
+   * A reader of the subscription table that stopped on an error leaves the table frozen: a deleted
+   * or disabled webhook would go on receiving. The consumer loops stop too (they drain and commit
+   * what finished), and liveness fails, so the orchestrator starts a fresh worker.
+   */
+  private void stopIfTableLost() {
+    if (store.failed() && !tableLost) {
+      tableLost = true;
+      log.error("the subscription table is no longer read; stopping consumption");
+      events.stop();
+      retries.stop();
+    }
   }
 
   /** Partitions not consumed because a write for their tasks keeps failing. */

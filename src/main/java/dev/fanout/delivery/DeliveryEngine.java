@@ -31,6 +31,7 @@ import org.slf4j.LoggerFactory;
  *        ├─ Retry ── Retries.afterFailure ─┬─ Later ─► retry tier (due after the delay)
  *        │                                 └─ GiveUp ─► dead-letter (last reason, or expired)
  *        └─ DeadLetter (410, 413, blocked target) ─────────────────────────► dead-letter (410: disable)
+ *   a webhook whose secret cannot be read ─────────────► dead-letter (secret_unavailable), no request
  * </pre>
  *
  * The future of {@link #deliver} completes only when the task's end is durable: the broker has
@@ -126,6 +127,12 @@ public final class DeliveryEngine {
   /** Makes one attempt of the task (unless held) and takes it to a durable end. */
   public CompletableFuture<Void> deliver(DeliveryTask task, Source source) {
     CompletableFuture<Void> done = track();
+    String secretProblem = task.subscription().secretProblem();
+    if (secretProblem != null) {
+      // Fail closed: a webhook whose secret cannot be read gets nothing, unsigned or otherwise.
+      writeDeadLetter(deadLetterOf(task, "secret_unavailable", 0, secretProblem), source, done);
+      return done;
+    }
     scheduler.offer(new Attempt(task, source, done));
     return done;
   }

@@ -46,6 +46,7 @@ import java.util.function.Supplier;
  *   fanout.host.concurrency.limit{host}     fanout_host_concurrency_limit  adaptive limit (busiest host, or per host)
  *   fanout.host.inflight{host}              fanout_host_inflight        requests in flight to that host
  *   fanout.subscriptions                    fanout_subscriptions
+ *   fanout.subscriptions.unreadable         fanout_subscriptions_unreadable  webhooks whose secret cannot be read (fail closed)
  *   fanout.config.records.rejected          fanout_config_records_rejected_total
  *   fanout.dead.letter.write.failures       fanout_dead_letter_write_failures_total
  * </pre>
@@ -124,6 +125,16 @@ public final class FanoutMetrics
   public void bindStuckPartitions(Supplier<Number> stuck) {
     Gauge.builder("fanout.partitions.stuck", stuck)
         .description("Partitions not consumed because a write for their tasks keeps failing")
+        .strongReference(true)
+        .register(registry);
+  }
+
+  /** Webhooks whose secret cannot be read with the keys configured now. */
+  public void bindUnreadableSecrets(Supplier<Number> unreadable) {
+    Gauge.builder("fanout.subscriptions.unreadable", unreadable)
+        .description(
+            "Webhooks whose secret cannot be read with the configured keys; their deliveries are"
+                + " dead-lettered as secret_unavailable")
         .strongReference(true)
         .register(registry);
   }

@@ -6,12 +6,17 @@ import java.util.Base64;
 /**
  * A subscriber's shared secret in clear text, held only in memory. {@link #toString()} never shows
  * it, so a secret cannot leak through a log line or an exception message by accident.
+ *
+ * <p>A secret that is configured but cannot be read (its key is no longer configured, or it is
+ * stored in the clear while encryption is required) is {@link #unavailable}: it signs nothing, so
+ * its webhook fails closed instead of receiving unsigned requests or none at all.
  */
 public final class SigningSecret {
   private static final String STANDARD_WEBHOOKS_PREFIX = "whsec_";
 
   private final byte[] utf8;
   private final byte[] standardWebhooksKey;
+  private final String problem;
 
   public SigningSecret(String secret) {
     if (secret == null || secret.isEmpty()) {
@@ -19,18 +24,45 @@ public final class SigningSecret {
     }
     this.utf8 = secret.getBytes(StandardCharsets.UTF_8);
     this.standardWebhooksKey = standardWebhooksKey(secret, utf8);
+    this.problem = null;
+  }
+
+  private SigningSecret(String problem, boolean unavailable) {
+    this.utf8 = null;
+    this.standardWebhooksKey = null;
+    this.problem = problem;
+  }
+
+  /**
+   * A secret that exists but cannot be read; {@code problem} says why and holds no key material.
+   */
+  public static SigningSecret unavailable(String problem) {
+    return new SigningSecret(problem, true);
+  }
+
+  /** Why the secret cannot be read; null when it can. */
+  public String problem() {
+    return problem;
   }
 
   /**
    * Key for {@code x-y42-signature}: the UTF-8 bytes of the secret as given. Not to be modified.
    */
   byte[] y42Key() {
+    requireAvailable();
     return utf8;
   }
 
   /** Key for the Standard Webhooks signature. Not to be modified. */
   byte[] standardWebhooksKey() {
+    requireAvailable();
     return standardWebhooksKey;
+  }
+
+  private void requireAvailable() {
+    if (problem != null) {
+      throw new IllegalStateException("secret unavailable: " + problem);
+    }
   }
 
   /**
@@ -54,11 +86,12 @@ public final class SigningSecret {
 
   /** The clear text, for encryption and nothing else. */
   public String reveal() {
+    requireAvailable();
     return new String(utf8, StandardCharsets.UTF_8);
   }
 
   @Override
   public String toString() {
-    return "SigningSecret[redacted]";
+    return problem == null ? "SigningSecret[redacted]" : "SigningSecret[unavailable]";
   }
 }

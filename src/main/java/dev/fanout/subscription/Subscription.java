@@ -40,6 +40,20 @@ public record Subscription(
     return false;
   }
 
+  /**
+   * Why this webhook's secret cannot be read (see {@link SigningSecret#unavailable}); null when it
+   * has none or it can. Nothing may be sent to it then: it would go unsigned, or signed wrongly.
+   */
+  public String secretProblem() {
+    if (secret != null && secret.problem() != null) {
+      return secret.problem();
+    }
+    if (previousSecret != null && previousSecret.problem() != null) {
+      return previousSecret.problem();
+    }
+    return null;
+  }
+
   /** The previous secret while its grace period lasts, else null. */
   public SigningSecret previousSecretAt(Instant now) {
     if (previousSecret == null || previousSecretExpiresAt == null) {

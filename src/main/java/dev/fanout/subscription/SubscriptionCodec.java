@@ -166,8 +166,8 @@ public final class SubscriptionCodec {
     }
     if (node.isTextual()) {
       if (requireEncryptedSecrets) {
-        throw new InvalidSubscriptionException(
-            field + " is a plain string but security.require-encrypted-secrets=true");
+        return SigningSecret.unavailable(
+            field + " is stored in the clear but security.require-encrypted-secrets=true");
       }
       if (node.textValue().isEmpty()) {
         throw new InvalidSubscriptionException(field + " is empty");
@@ -180,7 +180,8 @@ public final class SubscriptionCodec {
       try {
         return cipher.decrypt(new SecretCipher.Encrypted(keyId, ciphertext), id);
       } catch (IllegalArgumentException e) {
-        throw new InvalidSubscriptionException(field + ": " + e.getMessage());
+        // Well formed, but not readable with the keys configured now: the webhook fails closed.
+        return SigningSecret.unavailable(field + ": " + e.getMessage());
       }
     }
     throw new InvalidSubscriptionException(field + " is neither a string nor {key_id, ciphertext}");

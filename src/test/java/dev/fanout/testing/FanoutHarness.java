@@ -93,7 +93,15 @@ public final class FanoutHarness implements AutoCloseable {
   }
 
   public FanoutWorker startWorker(FanoutConfig workerConfig) throws Exception {
-    FanoutWorker worker = FanoutWorker.start(workerConfig, cipher, Clock.systemUTC());
+    return startWorker(workerConfig, cipher);
+  }
+
+  /**
+   * A worker with keys of its own, which may differ from the ones the webhooks were written with.
+   */
+  public FanoutWorker startWorker(FanoutConfig workerConfig, SecretCipher workerKeys)
+      throws Exception {
+    FanoutWorker worker = FanoutWorker.start(workerConfig, workerKeys, Clock.systemUTC());
     workers.add(worker);
     return worker;
   }

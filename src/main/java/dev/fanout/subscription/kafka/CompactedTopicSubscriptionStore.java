@@ -8,6 +8,8 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.consumer.Consumer;
@@ -27,7 +29,8 @@ import org.slf4j.LoggerFactory;
  * worker consumes events only after that, so no event is matched against a half-loaded table. It
  * then follows the topic live: a new value adds or replaces, a null value (tombstone) deletes. A
  * record that fails validation is skipped with a log line and counted; it never stops the reader,
- * and it leaves the previous version of that webhook in place.
+ * and it leaves the previous version of that webhook in place. A well-formed record whose secret
+ * cannot be read is kept, and fails closed: see {@link #unreadableSecrets}.
  */
 public final class CompactedTopicSubscriptionStore implements Runnable, AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(CompactedTopicSubscriptionStore.class);
@@ -37,6 +40,9 @@ public final class CompactedTopicSubscriptionStore implements Runnable, AutoClos
   public interface Listener {
     void rejected(String key, String reason);
   }
+
+  /** Webhooks whose record is current and well formed but whose secret cannot be read. */
+  private final Set<String> unreadableSecrets = ConcurrentHashMap.newKeySet();
 
   private final Consumer<byte[], byte[]> consumer;
   private final String topic;
@@ -68,6 +74,14 @@ public final class CompactedTopicSubscriptionStore implements Runnable, AutoClos
   /** Whether the reader stopped on an error (it then no longer follows the topic). */
   public boolean failed() {
     return failure != null;
+  }
+
+  /**
+   * Webhooks whose secret cannot be read with the keys configured now (a key removed, a plain
+   * secret while encryption is required). They fail closed: their tasks are dead-lettered.
+   */
+  public int unreadableSecrets() {
+    return unreadableSecrets.size();
   }
 
   public boolean isCaughtUp() {
@@ -155,12 +169,23 @@ public final class CompactedTopicSubscriptionStore implements Runnable, AutoClos
     String id = new String(record.key(), StandardCharsets.UTF_8);
     if (record.value() == null) {
       index.apply(id, null);
+      unreadableSecrets.remove(id);
       log.info("webhook {} deleted", id);
       return;
     }
     try {
       Subscription subscription = codec.decode(id, record.value());
       index.apply(id, subscription);
+      String problem = subscription.secretProblem();
+      if (problem == null) {
+        unreadableSecrets.remove(id);
+      } else if (unreadableSecrets.add(id)) {
+        log.error(
+            "webhook {}: its secret cannot be read ({}); its deliveries are dead-lettered as"
+                + " secret_unavailable until the key is configured again",
+            id,
+            problem);
+      }
       log.debug("webhook {} loaded (enabled={})", id, subscription.enabled());
     } catch (InvalidSubscriptionException e) {
       reject(id, e.getMessage());
