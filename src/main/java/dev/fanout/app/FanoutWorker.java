@@ -20,7 +20,7 @@ import dev.fanout.retry.RetryTiers;
 import dev.fanout.retry.TierRetries;
 import dev.fanout.retry.kafka.KafkaRetryScheduler;
 import dev.fanout.signing.SecretCipher;
-import dev.fanout.subscription.Subscription;
+import dev.fanout.subscription.GoneWebhooks;
 import dev.fanout.subscription.SubscriptionCodec;
 import dev.fanout.subscription.SubscriptionIndex;
 import dev.fanout.subscription.SubscriptionTable;
@@ -44,6 +44,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
@@ -100,17 +101,25 @@ public final class FanoutWorker implements AutoCloseable {
 
     SubscriptionCodec codec = new SubscriptionCodec(cipher, config.requireEncryptedSecrets());
     SubscriptionIndex index = new SubscriptionIndex();
+    this.producer = clients.durableProducer("worker", TopicAdmin.maxRecordBytes(config.delivery()));
+    new KafkaClientMetrics(producer).bindTo(registry);
+    this.sends = new RecordSender(producer, "fanout-kafka-send");
+    // Tells this worker's own config writes (a 410 disable) from everyone else's.
+    String writerId = "worker-" + UUID.randomUUID();
+    KafkaSubscriptionWriter subscriptionWriter =
+        new KafkaSubscriptionWriter(sends, config.topics().webhooks(), writerId);
+
     KafkaConsumer<byte[], byte[]> configConsumer = clients.assignedConsumer("subscriptions");
     new KafkaClientMetrics(configConsumer).bindTo(registry);
     this.store =
         new CompactedTopicSubscriptionStore(
-            configConsumer, config.topics().webhooks(), codec, index, metrics);
-
-    this.producer = clients.durableProducer("worker", TopicAdmin.maxRecordBytes(config.delivery()));
-    new KafkaClientMetrics(producer).bindTo(registry);
-    this.sends = new RecordSender(producer, "fanout-kafka-send");
-    KafkaSubscriptionWriter subscriptionWriter =
-        new KafkaSubscriptionWriter(sends, config.topics().webhooks());
+            configConsumer,
+            config.topics().webhooks(),
+            codec,
+            index,
+            metrics,
+            writerId,
+            subscriptionWriter);
 
     CircuitBreakerRegistry breakers = CircuitBreakerRegistry.of(breakerConfig(config.breaker()));
     RetryTiers tiers =
@@ -152,7 +161,7 @@ public final class FanoutWorker implements AutoCloseable {
                     () -> ThreadLocalRandom.current().nextDouble()),
                 new KafkaRetryScheduler(sends, tiers, clock),
                 clock),
-            subscription -> disable(subscriptionWriter, codec, index, subscription),
+            new GoneWebhooks(subscriptionWriter, codec, index),
             scheduler,
             room,
             delivery.maxInFlight(),
@@ -306,36 +315,6 @@ public final class FanoutWorker implements AutoCloseable {
 
   public PrometheusMeterRegistry registry() {
     return registry;
-  }
-
-  /**
-   * Disables a webhook whose endpoint answered 410, by writing its current record back with {@code
-   * enabled: false}. The current record, not the task's copy: a change made meanwhile is kept. If
-   * the URL changed since, the 410 came from an endpoint the webhook no longer uses, and nothing is
-   * disabled.
-   */
-  private static void disable(
-      KafkaSubscriptionWriter writer,
-      SubscriptionCodec codec,
-      SubscriptionTable table,
-      Subscription answered) {
-    Subscription current = table.get(answered.id()).orElse(null);
-    if (current == null || !current.url().equals(answered.url())) {
-      log.warn(
-          "webhook {}: an old URL answered 410 Gone; the webhook has changed, so it stays as it is",
-          answered.id());
-      return;
-    }
-    log.warn("webhook {} answered 410 Gone: disabling it", answered.id());
-    Subscription subscription = current;
-    writer
-        .put(subscription.id(), codec.withEnabled(subscription, false))
-        .whenComplete(
-            (ok, e) -> {
-              if (e != null) {
-                log.error("could not disable webhook {}: {}", subscription.id(), e.toString());
-              }
-            });
   }
 
   private static CircuitBreakerConfig breakerConfig(FanoutConfig.Breaker b) {

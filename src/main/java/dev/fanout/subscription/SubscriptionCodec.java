@@ -67,6 +67,13 @@ public final class SubscriptionCodec {
     Instant previousExpires = instant(root.get("previous_secret_expires_at"));
     JsonNode description = root.get("description");
     Integer rateLimit = rateLimit(root.get("rate_limit_per_second"));
+    JsonNode version = root.get("version");
+    if (version != null
+        && !(version.canConvertToLong()
+            && version.isIntegralNumber()
+            && version.longValue() >= 0)) {
+      throw new InvalidSubscriptionException("version is not a whole number of 0 or more");
+    }
     return new Subscription(
         id,
         spaceId,
@@ -92,6 +99,7 @@ public final class SubscriptionCodec {
       String description) {
     ObjectNode root = JSON.createObjectNode();
     root.put("id", id);
+    root.put("version", 1);
     root.put("space_id", spaceId);
     root.put("url", url.toString());
     ArrayNode list = root.putArray("events");
@@ -120,14 +128,45 @@ public final class SubscriptionCodec {
     }
   }
 
-  /** The stored record with {@code enabled} replaced; every other field is kept as it was. */
+  /**
+   * The stored record with {@code enabled} replaced and its version advanced by one; every other
+   * field is kept as it was. If the webhook changed meanwhile, this write loses (see {@link
+   * #version}).
+   */
   public byte[] withEnabled(Subscription subscription, boolean enabled) {
     try {
       ObjectNode root = (ObjectNode) JSON.readTree(subscription.source());
       root.put("enabled", enabled);
+      root.put("version", version(subscription.source()) + 1);
       return write(root);
     } catch (IOException | ClassCastException e) {
       throw new IllegalStateException("stored subscription " + subscription.id() + " is not JSON");
+    }
+  }
+
+  /** The same record with another version. */
+  public static byte[] withVersion(byte[] value, long version) {
+    try {
+      ObjectNode root = (ObjectNode) JSON.readTree(value);
+      root.put("version", version);
+      return write(root);
+    } catch (IOException | ClassCastException e) {
+      throw new IllegalArgumentException("not a subscription record");
+    }
+  }
+
+  /**
+   * A record's version: 1 when written first, one more with every change made from the version
+   * read. A record that does not advance the version of the record it replaces was written from a
+   * stale read, and is ignored (compare-and-set). 0 when absent: such records, written by hand or
+   * by an older release, always apply.
+   */
+  public static long version(byte[] value) {
+    try {
+      JsonNode version = JSON.readTree(value).get("version");
+      return version != null && version.canConvertToLong() ? Math.max(0, version.longValue()) : 0;
+    } catch (IOException | RuntimeException e) {
+      return 0;
     }
   }
 

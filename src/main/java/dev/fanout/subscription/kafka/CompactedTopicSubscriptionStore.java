@@ -4,11 +4,14 @@ import dev.fanout.subscription.InvalidSubscriptionException;
 import dev.fanout.subscription.Subscription;
 import dev.fanout.subscription.SubscriptionCodec;
 import dev.fanout.subscription.SubscriptionIndex;
+import dev.fanout.subscription.SubscriptionWriter;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -18,6 +21,7 @@ import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.WakeupException;
+import org.apache.kafka.common.header.Header;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -31,6 +35,13 @@ import org.slf4j.LoggerFactory;
  * record that fails validation is skipped with a log line and counted; it never stops the reader,
  * and it leaves the previous version of that webhook in place. A well-formed record whose secret
  * cannot be read is kept, and fails closed: see {@link #unreadableSecrets}.
+ *
+ * <p>Changes are compare-and-set. A record carries a version one above the version it was made from
+ * ({@link SubscriptionCodec#version}); a record that does not advance the version of the one it
+ * would replace, or that follows a tombstone, was made from a stale read and is ignored, by every
+ * reader alike, since all read the same log in the same order. Compaction keeps only a key's last
+ * record, though, which may be such a loser; so the writer of an ignored record (known by its
+ * {@code fanout.writer} header) writes the winning state once more, as the key's new last record.
  */
 public final class CompactedTopicSubscriptionStore implements Runnable, AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(CompactedTopicSubscriptionStore.class);
@@ -43,6 +54,13 @@ public final class CompactedTopicSubscriptionStore implements Runnable, AutoClos
 
   /** Webhooks whose record is current and well formed but whose secret cannot be read. */
   private final Set<String> unreadableSecrets = ConcurrentHashMap.newKeySet();
+
+  /** The version of each key's applied record; a deleted key's is {@link #DELETED}. */
+  private final Map<String, Long> versions = new HashMap<>();
+
+  private static final long DELETED = Long.MAX_VALUE;
+  private final String writerId;
+  private final SubscriptionWriter repairs;
 
   private final Consumer<byte[], byte[]> consumer;
   private final String topic;
@@ -60,11 +78,28 @@ public final class CompactedTopicSubscriptionStore implements Runnable, AutoClos
       SubscriptionCodec codec,
       SubscriptionIndex index,
       Listener listener) {
+    this(consumer, topic, codec, index, listener, null, null);
+  }
+
+  /**
+   * @param writerId the {@code fanout.writer} of this process's own writes
+   * @param repairs where to write the winning state again when an own write was ignored
+   */
+  public CompactedTopicSubscriptionStore(
+      Consumer<byte[], byte[]> consumer,
+      String topic,
+      SubscriptionCodec codec,
+      SubscriptionIndex index,
+      Listener listener,
+      String writerId,
+      SubscriptionWriter repairs) {
     this.consumer = consumer;
     this.topic = topic;
     this.codec = codec;
     this.index = index;
     this.listener = listener;
+    this.writerId = writerId;
+    this.repairs = repairs;
   }
 
   public SubscriptionIndex index() {
@@ -169,13 +204,30 @@ public final class CompactedTopicSubscriptionStore implements Runnable, AutoClos
     String id = new String(record.key(), StandardCharsets.UTF_8);
     if (record.value() == null) {
       index.apply(id, null);
+      versions.put(id, DELETED);
       unreadableSecrets.remove(id);
       log.info("webhook {} deleted", id);
+      return;
+    }
+    long version = SubscriptionCodec.version(record.value());
+    Long current = versions.get(id);
+    if (version > 0 && current != null && version <= current) {
+      log.warn(
+          "ignored config record {} of {}: version {} does not follow {}; it was made from a stale"
+              + " read",
+          id,
+          topic,
+          version,
+          current == DELETED ? "a deletion" : current);
+      if (writerId != null && repairs != null && writerId.equals(writer(record))) {
+        repair(id, current);
+      }
       return;
     }
     try {
       Subscription subscription = codec.decode(id, record.value());
       index.apply(id, subscription);
+      versions.put(id, version);
       String problem = subscription.secretProblem();
       if (problem == null) {
         unreadableSecrets.remove(id);
@@ -190,6 +242,28 @@ public final class CompactedTopicSubscriptionStore implements Runnable, AutoClos
     } catch (InvalidSubscriptionException e) {
       reject(id, e.getMessage());
     }
+  }
+
+  /** Writes the state that won over an own, ignored record, so compaction keeps the winner. */
+  private void repair(String id, long current) {
+    CompletableFuture<Void> write =
+        current == DELETED
+            ? repairs.delete(id)
+            : index
+                .get(id)
+                .map(s -> repairs.put(id, SubscriptionCodec.withVersion(s.source(), current + 1)))
+                .orElse(CompletableFuture.completedFuture(null));
+    write.whenComplete(
+        (ok, e) -> {
+          if (e != null) {
+            log.error("could not write webhook {} again after a lost change: {}", id, e.toString());
+          }
+        });
+  }
+
+  private static String writer(ConsumerRecord<byte[], byte[]> record) {
+    Header header = record.headers().lastHeader(KafkaSubscriptionWriter.WRITER_HEADER);
+    return header == null ? null : new String(header.value(), StandardCharsets.UTF_8);
   }
 
   private void reject(String key, String reason) {

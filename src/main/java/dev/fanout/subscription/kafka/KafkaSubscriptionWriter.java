@@ -6,14 +6,29 @@ import java.nio.charset.StandardCharsets;
 import java.util.concurrent.CompletableFuture;
 import org.apache.kafka.clients.producer.ProducerRecord;
 
-/** Writes subscriptions to the compacted config topic, keyed by webhook id. */
+/**
+ * Writes subscriptions to the compacted config topic, keyed by webhook id. A worker stamps its
+ * records with its own writer id ({@value #WRITER_HEADER}), so it can tell its own writes when it
+ * reads them back.
+ */
 public final class KafkaSubscriptionWriter implements SubscriptionWriter {
+  public static final String WRITER_HEADER = "fanout.writer";
+
   private final RecordSender sender;
   private final String topic;
+  private final byte[] writerId;
 
   public KafkaSubscriptionWriter(RecordSender sender, String topic) {
+    this(sender, topic, null);
+  }
+
+  /**
+   * @param writerId stamped on every record; null for none
+   */
+  public KafkaSubscriptionWriter(RecordSender sender, String topic, String writerId) {
     this.sender = sender;
     this.topic = topic;
+    this.writerId = writerId == null ? null : writerId.getBytes(StandardCharsets.UTF_8);
   }
 
   @Override
@@ -27,8 +42,11 @@ public final class KafkaSubscriptionWriter implements SubscriptionWriter {
   }
 
   private CompletableFuture<Void> send(String id, byte[] value) {
-    return sender
-        .send(new ProducerRecord<>(topic, id.getBytes(StandardCharsets.UTF_8), value))
-        .thenApply(metadata -> null);
+    ProducerRecord<byte[], byte[]> record =
+        new ProducerRecord<>(topic, id.getBytes(StandardCharsets.UTF_8), value);
+    if (writerId != null) {
+      record.headers().add(WRITER_HEADER, writerId);
+    }
+    return sender.send(record).thenApply(metadata -> null);
   }
 }
