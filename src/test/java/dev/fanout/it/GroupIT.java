@@ -64,11 +64,12 @@ class GroupIT {
 
     double revoked = revoked(first) + revoked(second);
     int duplicates = duplicates(receiver.eventIds("/a")) + duplicates(receiver.eventIds("/b"));
-    System.out.printf(
-        "GroupIT: 600 tasks, %d requests, %d duplicates, %.0f partitions revoked%n",
-        receiver.requests().size(), duplicates, revoked);
     assertThat(revoked).as("a rebalance took partitions from the first worker").isPositive();
-    assertThat(receiver.requests()).hasSize(600 + duplicates);
+    // A partition is revoked only after its finished records are committed, and the tasks still
+    // in flight then write nothing: the new owner sends again at most what was in flight, at most
+    // delivery.max-in-flight (8) tasks per revocation; the cooperative rebalance revokes in at most
+    // two rounds.
+    assertThat(duplicates).as("duplicates of 600 tasks").isLessThanOrEqualTo(16);
     assertThat(second.registry().get("fanout.deliveries").counter().count()).isPositive();
   }
 
