@@ -124,7 +124,9 @@ class RetryRecordsTest {
         RetryHeaders.SOURCE_TOPIC,
         RetryHeaders.SOURCE_PARTITION,
         RetryHeaders.SOURCE_OFFSET,
-        RetryHeaders.SOURCE_TIMESTAMP
+        RetryHeaders.SOURCE_TIMESTAMP,
+        RetryHeaders.FIRST_ATTEMPT_AT,
+        RetryHeaders.LAST_ATTEMPT_AT
       })
   void missingRequiredHeaderIsAnIllegalArgumentNamingIt(String header) {
     ProducerRecord<byte[], byte[]> written = RetryRecords.write(TOPIC, task(1, FIRST, FIRST), DUE);
@@ -153,6 +155,41 @@ class RetryRecordsTest {
     assertThatThrownBy(() -> RetryRecords.read(consumed(written)))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageStartingWith("unreadable retry record");
+  }
+
+  @Test
+  void aRecordWithHalfAnAttemptHistoryIsRefusedOnReadNotOnTheNextWrite() {
+    // First-attempt time without a last-attempt time, and attempts made: it could never be
+    // written back, so it is dead-lettered as unreadable when read.
+    ProducerRecord<byte[], byte[]> written = RetryRecords.write(TOPIC, task(2, FIRST, LAST), DUE);
+    written.headers().remove(RetryHeaders.LAST_ATTEMPT_AT);
+
+    assertThatThrownBy(() -> RetryRecords.read(consumed(written)))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining(RetryHeaders.LAST_ATTEMPT_AT);
+  }
+
+  @Test
+  void anyHistoryThatReadsCanBeWrittenAgain() {
+    ProducerRecord<byte[], byte[]> written =
+        RetryRecords.write(TOPIC, task(0, null, null).afterHold(FIRST), DUE);
+    written.headers().add(RetryHeaders.FIRST_ATTEMPT_AT, FIRST.toString().getBytes());
+
+    RetryRecords.Pending pending = RetryRecords.read(consumed(written));
+    DeliveryTask task = RetryRecords.task(pending, event(), WEBHOOK);
+
+    assertThat(RetryRecords.write(TOPIC, task, DUE).headers().lastHeader(RetryHeaders.HOLDS))
+        .isNotNull();
+  }
+
+  @Test
+  void aNegativeAttemptCountIsRefused() {
+    ProducerRecord<byte[], byte[]> written = RetryRecords.write(TOPIC, task(1, FIRST, FIRST), DUE);
+    written.headers().remove(RetryHeaders.ATTEMPTS);
+    written.headers().add(RetryHeaders.ATTEMPTS, "-1".getBytes(StandardCharsets.UTF_8));
+
+    assertThatThrownBy(() -> RetryRecords.read(consumed(written)))
+        .isInstanceOf(IllegalArgumentException.class);
   }
 
   private static DeliveryTask task(int attempts, Instant first, Instant last) {

@@ -154,6 +154,17 @@ class DispatcherTest {
     assertThat(tierWrites).hasValue(5);
   }
 
+  @Test
+  void aLoopStoppedBeforeItStartedClosesItsConsumerAtOnce() throws Exception {
+    dispatcher.stop();
+
+    assertThat(dispatcher.awaitStopped(Duration.ofSeconds(1))).isTrue();
+    assertThat(consumer.closed()).isTrue();
+    loop.start(); // a late start does nothing
+    loop.join(1_000);
+    assertThat(loop.isAlive()).isFalse();
+  }
+
   private void start(int records) {
     consumer.schedulePollTask(
         () -> {
