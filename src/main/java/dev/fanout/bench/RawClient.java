@@ -1,0 +1,116 @@
+package dev.fanout.bench;
+
+import dev.fanout.config.FanoutConfig;
+import dev.fanout.delivery.DeliveryTask;
+import dev.fanout.delivery.WebhookRequests;
+import dev.fanout.delivery.WebhookSender;
+import dev.fanout.delivery.http.ApacheHttpWebhookSender;
+import dev.fanout.event.Event;
+import dev.fanout.event.EventParser;
+import dev.fanout.event.Origin;
+import dev.fanout.subscription.Subscription;
+import java.io.PrintWriter;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.FutureTask;
+import java.util.concurrent.Semaphore;
+
+/**
+ * The bare HTTP client: a separate {@link ApacheHttpWebhookSender} posting the same signed requests
+ * to the healthy webhooks, round robin, a fixed number in flight, with no Kafka and no worker. By
+ * default it has the worker's own limits: {@code delivery.max-in-flight} requests in flight, {@code
+ * delivery.max-in-flight-per-endpoint} connections per host. With {@code --raw-in-flight N} it
+ * keeps N in flight and may open N connections to one host: the bare client, without a per-host
+ * policy.
+ *
+ * <p>One loop on its own thread ({@value BenchThreads#RAW_LOOP}) builds and signs each request and
+ * hands it over, as the worker does per delivery. Events are parsed once, before the run, as the
+ * worker parses an event once for all its webhooks.
+ */
+final class RawClient {
+  /** The measured run (after a warm-up): its rate and the CPU time of the client's threads. */
+  record Result(double rate, int requests, int inFlight, int perHost, ThreadCpu.Usage cpu) {}
+
+  private RawClient() {}
+
+  static Result run(
+      FanoutConfig config, List<Subscription> healthy, BenchOptions o, PrintWriter err)
+      throws Exception {
+    FanoutConfig raw =
+        o.rawInFlight() == 0
+            ? config
+            : config.with(
+                Map.of(
+                    "delivery.max-in-flight", Integer.toString(o.rawInFlight()),
+                    "delivery.max-in-flight-per-endpoint", Integer.toString(o.rawInFlight())));
+    int inFlight = raw.delivery().maxInFlight();
+    int perHost = raw.delivery().maxInFlightPerEndpoint();
+    // Sender threads of an earlier client that are still shutting down are not this client's.
+    Set<Long> earlier = ThreadCpu.alive(BenchThreads::sender);
+    FutureTask<Result> task =
+        new FutureTask<>(
+            () -> {
+              List<Event> events = events(raw, o.bodyBytes());
+              try (WebhookSender sender = new ApacheHttpWebhookSender(raw.delivery())) {
+                post(sender, events, healthy, warmUp(o.rawRequests()), inFlight);
+                try (ThreadCpu cpu = ThreadCpu.start()) {
+                  long start = System.nanoTime();
+                  post(sender, events, healthy, o.rawRequests(), inFlight);
+                  double seconds = (System.nanoTime() - start) / 1e9;
+                  cpu.stop();
+                  if (o.showThreads()) {
+                    Report.threads(err, "raw client", cpu.millisByName(BenchThreads::rawClient));
+                  }
+                  return new Result(
+                      o.rawRequests() / seconds,
+                      o.rawRequests(),
+                      inFlight,
+                      perHost,
+                      cpu.usage(BenchThreads::rawClient, earlier));
+                }
+              }
+            });
+    new Thread(task, BenchThreads.RAW_LOOP).start();
+    return task.get();
+  }
+
+  private static final int DISTINCT_EVENTS = 1024;
+
+  /** Requests before the measured run, so that it does not measure the JIT compiler. */
+  static int warmUp(int requests) {
+    return Math.max(5000, requests / 10);
+  }
+
+  private static List<Event> events(FanoutConfig config, int bodyBytes) {
+    EventParser parser = new EventParser(config.delivery().maxBodyBytes());
+    List<Event> events = new ArrayList<>(DISTINCT_EVENTS);
+    for (int i = 0; i < DISTINCT_EVENTS; i++) {
+      byte[] body = EventBodies.body(i, bodyBytes, false);
+      events.add(((EventParser.Parsed) parser.parse(body)).event());
+    }
+    return events;
+  }
+
+  private static void post(
+      WebhookSender sender,
+      List<Event> events,
+      List<Subscription> webhooks,
+      int requests,
+      int inFlight)
+      throws InterruptedException {
+    Semaphore slots = new Semaphore(inFlight);
+    Origin origin = new Origin("raw", 0, 0, null, Instant.now());
+    for (int i = 0; i < requests; i++) {
+      Event event = events.get(i % events.size());
+      DeliveryTask task = DeliveryTask.first(event, webhooks.get(i % webhooks.size()), origin);
+      slots.acquire();
+      sender
+          .send(WebhookRequests.build(task, Instant.now()))
+          .whenComplete((r, e) -> slots.release());
+    }
+    slots.acquire(inFlight);
+  }
+}

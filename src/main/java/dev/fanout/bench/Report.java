@@ -1,0 +1,142 @@
+package dev.fanout.bench;
+
+import java.io.PrintWriter;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Prints runs: one block per run, a markdown summary of several, and the diagnostics of threads.
+ */
+final class Report {
+  private static final double MIB = 1024 * 1024;
+
+  private Report() {}
+
+  static void block(PrintWriter out, RunResult r) {
+    BenchOptions o = r.options();
+    out.printf("== %s%n", r.label().isEmpty() ? "fanout bench" : r.label());
+    out.printf(
+        "options              %s (max-in-flight %d)%n",
+        String.join(" ", o.describe()), r.maxInFlight());
+    out.printf("layout               %s%n", r.layout());
+    out.printf(
+        "raw http client      %8.0f requests/s   (%d requests, %d in flight, %d per host)%n",
+        r.raw().rate(), r.raw().requests(), r.raw().inFlight(), r.raw().perHost());
+    out.printf(
+        "fanout pipeline      %8.0f deliveries/s (%d deliveries to healthy webhooks, %.1f s)%n",
+        r.rate(), r.deliveries(), r.seconds());
+    out.printf("ratio                %8.2f   (pipeline / raw client)%n", r.ratio());
+    if (r.workerCpu().supported()) {
+      out.printf(
+          "cpu per delivery     %8.1f us  (%d worker threads over the throughput phase%s)%n",
+          r.cpuMicrosPerDelivery(), r.workerCpu().threads(), lowerBound(r.workerCpu()));
+      out.printf(
+          "cpu per raw request  %8.1f us  (%d raw client threads over its run%s)%n",
+          r.rawCpuMicrosPerRequest(), r.raw().cpu().threads(), lowerBound(r.raw().cpu()));
+      out.printf(
+          "cpu ratio            %8.2f   (worker per delivery / raw client per request)%n",
+          r.cpuRatio());
+    } else {
+      out.println("cpu per delivery     n/a (this JVM does not measure thread CPU time)");
+    }
+    if (r.backlogEvents() > 0) {
+      out.printf(
+          "backlog              %d events produced in %.1f s, then the latency phase at once%n",
+          r.backlogEvents(), r.backlogSeconds());
+    }
+    out.printf(
+        "end-to-end latency   p50 %.1f ms  p99 %.1f ms  max %.1f ms   (%d events at %.0f/s, %s;"
+            + " produce to healthy receiver)%n",
+        r.p50Millis(),
+        r.p99Millis(),
+        r.maxMillis(),
+        r.pacedEvents(),
+        r.pacedRate(),
+        r.pacedRateSource());
+    out.printf(
+        "healthy deliveries   %d to %d accepted per webhook (%d events); duplicates %d%s%n",
+        r.acceptedPerWebhookMin(),
+        r.acceptedPerWebhookMax(),
+        r.expectedPerWebhook(),
+        r.duplicates(),
+        r.unidentified() > 0 ? " (" + r.unidentified() + " requests had no delivery id)" : "");
+    if (r.troubledRequests() > 0) {
+      out.printf("troubled webhooks    %d requests received%n", r.troubledRequests());
+    }
+    TierCensus.Counts c = r.census();
+    out.printf(
+        "retry tier records   healthy %d  troubled %d%s  %s%n",
+        c.healthyRetries(),
+        c.troubledRetries(),
+        c.unattributedRetries() > 0 ? "  without webhook id " + c.unattributedRetries() : "",
+        c.retriesByTier().isEmpty() ? "" : "(by tier " + c.retriesByTier() + ")");
+    out.printf(
+        "dead letters         %d  (healthy %d)  %s%n",
+        c.deadLetters(),
+        c.healthyDeadLetters(),
+        c.deadLettersByReason().isEmpty() ? "" : "(by reason " + c.deadLettersByReason() + ")");
+    out.printf(
+        "memory               peak heap %.0f MiB (sum of pool peaks)  peak RSS %s%n",
+        r.peakHeapBytes() / MIB,
+        r.peakRssBytes() < 0 ? "n/a" : String.format("%.0f MiB", r.peakRssBytes() / MIB));
+    out.flush();
+  }
+
+  /** How a scenario's healthy webhooks fared against the same layout all healthy. */
+  static String comparison(RunResult scenario, RunResult allHealthy) {
+    return String.format(
+        "%s against all healthy: healthy rate %.2f x (%.0f / %.0f deliveries/s),"
+            + " healthy p99 %.2f x (%.1f / %.1f ms)",
+        scenario.label(),
+        scenario.rate() / allHealthy.rate(),
+        scenario.rate(),
+        allHealthy.rate(),
+        scenario.p99Millis() / allHealthy.p99Millis(),
+        scenario.p99Millis(),
+        allHealthy.p99Millis());
+  }
+
+  static void summary(PrintWriter out, List<RunResult> runs, List<String> notes) {
+    out.println();
+    out.println(
+        "| scenario | raw req/s | deliveries/s | ratio | CPU us/delivery | raw CPU us/request"
+            + " | CPU ratio | p50 ms | p99 ms | max ms | healthy tier records | dead letters"
+            + " | duplicates |");
+    out.println("|---|---|---|---|---|---|---|---|---|---|---|---|---|");
+    for (RunResult r : runs) {
+      out.printf(
+          "| %s | %.0f | %.0f | %.2f | %.1f%s | %.1f%s | %.2f | %.1f | %.1f | %.1f | %d | %d | %d |%n",
+          r.label(),
+          r.raw().rate(),
+          r.rate(),
+          r.ratio(),
+          r.cpuMicrosPerDelivery(),
+          r.workerCpu().lowerBound() ? "+" : "",
+          r.rawCpuMicrosPerRequest(),
+          r.raw().cpu().lowerBound() ? "+" : "",
+          r.cpuRatio(),
+          r.p50Millis(),
+          r.p99Millis(),
+          r.maxMillis(),
+          r.census().healthyRetries(),
+          r.census().deadLetters(),
+          r.duplicates());
+    }
+    out.println();
+    for (String note : notes) {
+      out.println(note);
+    }
+    out.flush();
+  }
+
+  /** Diagnostics: CPU per thread name over a phase, the threads counted marked with *. */
+  static void threads(PrintWriter err, String phase, Map<String, Long> millisByName) {
+    err.printf("threads of the %s phase (* counted), CPU ms:%n", phase);
+    millisByName.forEach((name, millis) -> err.printf("  %6d  %s%n", millis, name));
+    err.flush();
+  }
+
+  private static String lowerBound(ThreadCpu.Usage usage) {
+    return usage.lowerBound() ? "; a lower bound: a measured thread ended during the phase" : "";
+  }
+}

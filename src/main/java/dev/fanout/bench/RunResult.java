@@ -1,0 +1,65 @@
+package dev.fanout.bench;
+
+import org.HdrHistogram.Histogram;
+
+/**
+ * What one run measured. Deliveries, rates and latencies count healthy webhooks only; CPU times are
+ * the worker's threads over the throughput phase and the raw client's over its run.
+ */
+record RunResult(
+    String label,
+    BenchOptions options,
+    String layout,
+    int maxInFlight,
+    RawClient.Result raw,
+    long deliveries,
+    double seconds,
+    ThreadCpu.Usage workerCpu,
+    long backlogEvents,
+    double backlogSeconds,
+    double pacedRate,
+    String pacedRateSource,
+    int pacedEvents,
+    Histogram latencyMicros,
+    long acceptedPerWebhookMin,
+    long acceptedPerWebhookMax,
+    long expectedPerWebhook,
+    long duplicates,
+    long unidentified,
+    long troubledRequests,
+    TierCensus.Counts census,
+    long peakHeapBytes,
+    long peakRssBytes) {
+
+  double rate() {
+    return deliveries / seconds;
+  }
+
+  double ratio() {
+    return rate() / raw.rate();
+  }
+
+  double cpuMicrosPerDelivery() {
+    return workerCpu.microsPer(deliveries);
+  }
+
+  double rawCpuMicrosPerRequest() {
+    return raw.cpu().microsPer(raw.requests());
+  }
+
+  double cpuRatio() {
+    return cpuMicrosPerDelivery() / rawCpuMicrosPerRequest();
+  }
+
+  double p50Millis() {
+    return latencyMicros.getValueAtPercentile(50) / 1000.0;
+  }
+
+  double p99Millis() {
+    return latencyMicros.getValueAtPercentile(99) / 1000.0;
+  }
+
+  double maxMillis() {
+    return latencyMicros.getMaxValue() / 1000.0;
+  }
+}
