@@ -107,8 +107,7 @@ final class BenchRun {
       KafkaProducer<byte[], byte[]> producer, RawClient.Result raw, double pacedRateDefault)
       throws Exception {
     String group = topics.config().kafka().groupId();
-    // Sender threads of the raw client, should any still be ending, are not the worker's.
-    Set<Long> earlier = ThreadCpu.alive(BenchThreads::sender);
+    Set<Long> earlier = ThreadCpu.alive(name -> BenchThreads.leftOver(name, group));
     long deliveries = (long) o.events() * healthy.size();
     ThreadCpu.Usage cpu;
     double seconds;
@@ -128,7 +127,8 @@ final class BenchRun {
         meter.stop();
         cpu = meter.usage(name -> BenchThreads.worker(name, group), earlier);
         if (o.showThreads()) {
-          Report.threads(err, "worker", meter.millisByName(n -> BenchThreads.worker(n, group)));
+          Report.threads(
+              err, "worker", meter.millisByName(n -> BenchThreads.worker(n, group), earlier));
         }
       }
 

@@ -21,15 +21,21 @@ package dev.fanout.bench;
  *   <li>{@code micrometer-kafka-metrics}: the scheduler of the worker's Kafka client meters.
  * </ul>
  *
- * The raw client's threads are the loop that builds, signs and hands over each request ({@value
+ * A phase counts only threads that were not alive before its client was built: threads an earlier
+ * worker left running (Micrometer's Kafka client meters are not closed with the worker) are not
+ * this one's. The exception is {@value #KAFKA_SEND}: Fanout's one JVM-wide thread, started by the
+ * first Kafka write of the process (the benchmark registering its webhooks) and used by the worker
+ * alone while the worker is measured.
+ *
+ * <p>The raw client's threads are the loop that builds, signs and hands over each request ({@value
  * #RAW_LOOP}) and its sender's: {@code fanout-http-*} and {@code httpclient-*}. Those sender names
- * are the same in the worker and the raw client, so the raw client runs while no worker does, and
- * each phase leaves out sender threads that were alive before its client was built.
+ * are the same in the worker and the raw client, so the raw client runs while no worker does.
  *
  * <p>GC and JIT compiler threads serve everyone in the JVM and are counted for neither.
  */
 final class BenchThreads {
   static final String RAW_LOOP = "bench-raw-client";
+  static final String KAFKA_SEND = "fanout-kafka-send";
 
   private BenchThreads() {}
 
@@ -42,6 +48,11 @@ final class BenchThreads {
         || name.startsWith("kafka-coordinator-heartbeat-thread | " + group + "-")
         || name.equals("consumer_background_thread")
         || name.equals("micrometer-kafka-metrics");
+  }
+
+  /** A worker's thread that an earlier one may have left running: all but {@value #KAFKA_SEND}. */
+  static boolean leftOver(String name, String group) {
+    return worker(name, group) && !name.equals(KAFKA_SEND);
   }
 
   /** A thread of the raw client: its loop, or its sender. */

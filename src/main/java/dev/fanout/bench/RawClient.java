@@ -62,7 +62,8 @@ final class RawClient {
                   double seconds = (System.nanoTime() - start) / 1e9;
                   cpu.stop();
                   if (o.showThreads()) {
-                    Report.threads(err, "raw client", cpu.millisByName(BenchThreads::rawClient));
+                    Report.threads(
+                        err, "raw client", cpu.millisByName(BenchThreads::rawClient, earlier));
                   }
                   return new Result(
                       o.rawRequests() / seconds,

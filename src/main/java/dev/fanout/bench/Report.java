@@ -131,7 +131,7 @@ final class Report {
 
   /** Diagnostics: CPU per thread name over a phase, the threads counted marked with *. */
   static void threads(PrintWriter err, String phase, Map<String, Long> millisByName) {
-    err.printf("threads of the %s phase (* counted), CPU ms:%n", phase);
+    err.printf("threads of the %s phase (* counted, - left over from earlier), CPU ms:%n", phase);
     millisByName.forEach((name, millis) -> err.printf("  %6d  %s%n", millis, name));
     err.flush();
   }

@@ -101,14 +101,16 @@ final class ThreadCpu implements AutoCloseable {
   }
 
   /**
-   * Milliseconds of CPU per thread name, digits folded ({@code httpclient-dispatch-#}), the names
-   * that match marked with {@code *}.
+   * Milliseconds of CPU per thread name, digits folded ({@code httpclient-dispatch-#}), marked
+   * {@code *} when counted, {@code -} when the name matches but the thread was left out.
    */
-  synchronized Map<String, Long> millisByName(Predicate<String> names) {
+  synchronized Map<String, Long> millisByName(Predicate<String> names, Set<Long> excluded) {
     Map<String, Long> byName = new TreeMap<>();
-    for (Seen s : seen.values()) {
-      String key = (names.test(s.name) ? "* " : "  ") + s.name.replaceAll("\\d+", "#");
-      byName.merge(key, (s.last - s.first) / 1_000_000, Long::sum);
+    for (Map.Entry<Long, Seen> e : seen.entrySet()) {
+      Seen s = e.getValue();
+      String mark = !names.test(s.name) ? "  " : excluded.contains(e.getKey()) ? "- " : "* ";
+      byName.merge(
+          mark + s.name.replaceAll("\\d+", "#"), (s.last - s.first) / 1_000_000, Long::sum);
     }
     return byName;
   }

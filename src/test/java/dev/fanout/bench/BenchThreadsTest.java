@@ -53,6 +53,14 @@ class BenchThreadsTest {
   }
 
   @Test
+  void everyWorkerThreadButTheKafkaSenderCanBeLeftOverFromAnEarlierWorker() {
+    assertThat(BenchThreads.leftOver("micrometer-kafka-metrics", GROUP)).isTrue();
+    assertThat(BenchThreads.leftOver("httpclient-dispatch-1", GROUP)).isTrue();
+    assertThat(BenchThreads.leftOver("fanout-kafka-send", GROUP)).isFalse();
+    assertThat(BenchThreads.leftOver("bench-receiver-2-1", GROUP)).isFalse();
+  }
+
+  @Test
   void rawClientIsItsLoopAndItsSender() {
     assertThat(BenchThreads.rawClient("bench-raw-client")).isTrue();
     assertThat(BenchThreads.rawClient("fanout-http-submit")).isTrue();
