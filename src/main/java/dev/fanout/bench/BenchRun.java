@@ -16,7 +16,6 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
-import org.HdrHistogram.Histogram;
 import org.apache.kafka.clients.producer.KafkaProducer;
 
 /**
@@ -37,6 +36,7 @@ import org.apache.kafka.clients.producer.KafkaProducer;
  */
 final class BenchRun {
   private static final Duration STALL = Duration.ofMinutes(3);
+  private static final Duration READY_WITHIN = Duration.ofMinutes(2);
   private static final Duration REPORT_EVERY = Duration.ofSeconds(5);
   private static final int MOST_RESERVED_UP_FRONT = 4_000_000;
 
@@ -106,34 +106,15 @@ final class BenchRun {
   private RunResult pipeline(
       KafkaProducer<byte[], byte[]> producer, RawClient.Result raw, double pacedRateDefault)
       throws Exception {
-    String group = topics.config().kafka().groupId();
-    Set<Long> earlier = ThreadCpu.alive(name -> BenchThreads.leftOver(name, group));
     long deliveries = (long) o.events() * healthy.size();
-    ThreadCpu.Usage cpu;
-    double seconds;
+    Throughput throughput;
     Paced paced;
     double backlogSeconds = 0;
-    Histogram latency;
-    try (FanoutWorker worker =
-        FanoutWorker.start(topics.config(), SecretCipher.none(), Clock.systemUTC())) {
-      while (!worker.ready()) {
-        Thread.sleep(10);
-      }
-      progress("throughput: %d deliveries to healthy webhooks", deliveries);
-      try (ThreadCpu meter = ThreadCpu.start()) {
-        long start = System.nanoTime();
-        awaitDeliveries(deliveries);
-        seconds = (System.nanoTime() - start) / 1e9;
-        meter.stop();
-        cpu = meter.usage(name -> BenchThreads.worker(name, group), earlier);
-        if (o.showThreads()) {
-          Report.threads(
-              err, "worker", meter.millisByName(n -> BenchThreads.worker(n, group), earlier));
-        }
-      }
-
-      paced = pacedRate(pacedRateDefault, deliveries / seconds);
-      long pacedMost = (long) (paced.rate * o.latencyPhase().toMillis() / 1000.0 * 1.2) + 1000;
+    int sent;
+    try (FanoutWorker worker = startWorker()) {
+      throughput = throughput(deliveries);
+      paced = pacedRate(pacedRateDefault, throughput.rate());
+      long pacedMost = (long) (paced.rate() * o.latencyPhase().toMillis() / 1000.0 * 1.2) + 1000;
       ledger.reserve((o.events() + o.backlog() + pacedMost) * healthy.size());
       if (o.backlog() > 0) {
         progress("backlog: %d events", o.backlog());
@@ -142,11 +123,10 @@ final class BenchRun {
         backlogSeconds = (System.nanoTime() - start) / 1e9;
       }
       ledger.resetLatency();
-      progress("latency: %.0f events/s for %s", paced.rate, Durations.format(o.latencyPhase()));
+      progress("latency: %.0f events/s for %s", paced.rate(), Durations.format(o.latencyPhase()));
       long firstPaced = (long) o.events() + o.backlog();
-      paced.sent = topics.paced(producer, firstPaced, paced.rate, o.latencyPhase(), o.bodyBytes());
-      awaitDeliveries((firstPaced + paced.sent) * healthy.size());
-      latency = ledger.latency();
+      sent = topics.paced(producer, firstPaced, paced.rate(), o.latencyPhase(), o.bodyBytes());
+      awaitDeliveries((firstPaced + sent) * healthy.size());
       progress("stopping the worker");
     }
     progress("reading the retry tiers and the dead-letter topic");
@@ -160,17 +140,17 @@ final class BenchRun {
         topics.config().delivery().maxInFlight(),
         raw,
         deliveries,
-        seconds,
-        cpu,
+        throughput.seconds(),
+        throughput.cpu(),
         o.backlog(),
         backlogSeconds,
-        paced.rate,
-        paced.source,
-        paced.sent,
-        latency,
+        paced.rate(),
+        paced.source(),
+        sent,
+        ledger.latency(),
         healthy.stream().mapToLong(p -> ledger.accepted(p.webhook())).min().orElse(0),
         healthy.stream().mapToLong(p -> ledger.accepted(p.webhook())).max().orElse(0),
-        o.events() + o.backlog() + (long) paced.sent,
+        o.events() + o.backlog() + (long) sent,
         ledger.duplicates(),
         ledger.unidentified(),
         troubledRequests(),
@@ -179,17 +159,48 @@ final class BenchRun {
         Memory.peakRssBytes());
   }
 
-  /** The latency phase's rate in events/s, where it came from, and how many were sent. */
-  private static final class Paced {
-    final double rate;
-    final String source;
-    int sent;
+  private FanoutWorker startWorker() throws Exception {
+    FanoutWorker worker =
+        FanoutWorker.start(topics.config(), SecretCipher.none(), Clock.systemUTC());
+    long deadline = System.nanoTime() + READY_WITHIN.toNanos();
+    while (!worker.ready()) {
+      if (System.nanoTime() > deadline) {
+        worker.close();
+        throw new IllegalStateException(
+            prefix() + "the worker was not ready within " + READY_WITHIN);
+      }
+      Thread.sleep(10);
+    }
+    return worker;
+  }
 
-    Paced(double rate, String source) {
-      this.rate = rate;
-      this.source = source;
+  private record Throughput(long deliveries, double seconds, ThreadCpu.Usage cpu) {
+    double rate() {
+      return deliveries / seconds;
     }
   }
+
+  /** From the worker ready until the healthy webhooks have all events: time and worker CPU. */
+  private Throughput throughput(long deliveries) throws InterruptedException {
+    String group = topics.config().kafka().groupId();
+    Set<Long> earlier = ThreadCpu.alive(name -> BenchThreads.leftOver(name, group));
+    progress("throughput: %d deliveries to healthy webhooks", deliveries);
+    try (ThreadCpu meter = ThreadCpu.start()) {
+      long start = System.nanoTime();
+      awaitDeliveries(deliveries);
+      double seconds = (System.nanoTime() - start) / 1e9;
+      meter.stop();
+      if (o.showThreads()) {
+        Report.threads(
+            err, "worker", meter.millisByName(n -> BenchThreads.worker(n, group), earlier));
+      }
+      return new Throughput(
+          deliveries, seconds, meter.usage(n -> BenchThreads.worker(n, group), earlier));
+    }
+  }
+
+  /** The latency phase's rate in events/s, and where it came from. */
+  private record Paced(double rate, String source) {}
 
   private Paced pacedRate(double fromBaseline, double deliveriesPerSecond) {
     if (o.latencyRate() > 0) {
