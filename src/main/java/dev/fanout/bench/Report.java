@@ -101,11 +101,12 @@ final class Report {
     out.println(
         "| scenario | raw req/s | deliveries/s | ratio | CPU us/delivery | raw CPU us/request"
             + " | CPU ratio | p50 ms | p99 ms | max ms | healthy tier records | dead letters"
-            + " | duplicates |");
-    out.println("|---|---|---|---|---|---|---|---|---|---|---|---|---|");
+            + " | duplicates | peak heap MiB | peak RSS MiB |");
+    out.println("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|");
     for (RunResult r : runs) {
       out.printf(
-          "| %s | %.0f | %.0f | %.2f | %.1f%s | %.1f%s | %.2f | %.1f | %.1f | %.1f | %d | %d | %d |%n",
+          "| %s | %.0f | %.0f | %.2f | %.1f%s | %.1f%s | %.2f | %.1f | %.1f | %.1f | %d | %d | %d"
+              + " | %.0f | %.0f |%n",
           r.label(),
           r.raw().rate(),
           r.rate(),
@@ -120,7 +121,9 @@ final class Report {
           r.maxMillis(),
           r.census().healthyRetries(),
           r.census().deadLetters(),
-          r.duplicates());
+          r.duplicates(),
+          r.peakHeapBytes() / MIB,
+          r.peakRssBytes() / MIB);
     }
     out.println();
     for (String note : notes) {
