@@ -111,8 +111,11 @@ final class BenchRun {
     Paced paced;
     double backlogSeconds = 0;
     int sent;
+    String group = topics.config().kafka().groupId();
+    // Taken before the worker starts: every thread it starts is its own.
+    Set<Long> earlier = ThreadCpu.alive(name -> BenchThreads.leftOver(name, group));
     try (FanoutWorker worker = startWorker()) {
-      throughput = throughput(deliveries);
+      throughput = throughput(deliveries, group, earlier);
       paced = pacedRate(pacedRateDefault, throughput.rate());
       long pacedMost = (long) (paced.rate() * o.latencyPhase().toMillis() / 1000.0 * 1.2) + 1000;
       ledger.reserve((o.events() + o.backlog() + pacedMost) * healthy.size());
@@ -180,10 +183,12 @@ final class BenchRun {
     }
   }
 
-  /** From the worker ready until the healthy webhooks have all events: time and worker CPU. */
-  private Throughput throughput(long deliveries) throws InterruptedException {
-    String group = topics.config().kafka().groupId();
-    Set<Long> earlier = ThreadCpu.alive(name -> BenchThreads.leftOver(name, group));
+  /**
+   * From the worker ready until the healthy webhooks have all events: time, and the CPU time of the
+   * worker's threads except those in {@code earlier}, alive before it started.
+   */
+  private Throughput throughput(long deliveries, String group, Set<Long> earlier)
+      throws InterruptedException {
     progress("throughput: %d deliveries to healthy webhooks", deliveries);
     try (ThreadCpu meter = ThreadCpu.start()) {
       long start = System.nanoTime();
