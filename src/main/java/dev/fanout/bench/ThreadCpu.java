@@ -84,6 +84,11 @@ final class ThreadCpu implements AutoCloseable {
     sample(false);
   }
 
+  /** Takes a sample now, besides the periodic ones. */
+  void sample() {
+    sample(false);
+  }
+
   /** The CPU time of the threads whose names match, leaving out the ids given. */
   synchronized Usage usage(Predicate<String> names, Set<Long> excluded) {
     long nanos = 0;
