@@ -27,6 +27,7 @@ public record BenchOptions(
     double latencyRate,
     int rawRequests,
     int rawInFlight,
+    Duration phaseLimit,
     boolean allHealthy,
     boolean showThreads) {
 
@@ -47,6 +48,7 @@ public record BenchOptions(
           Map.entry("latency-rate", "0"),
           Map.entry("raw-requests", "100000"),
           Map.entry("raw-in-flight", "0"),
+          Map.entry("phase-limit", "10m"),
           Map.entry("all-healthy", "false"),
           Map.entry("show-threads", "false"));
 
@@ -83,6 +85,7 @@ public record BenchOptions(
             rate(v, "latency-rate"),
             count(v, "raw-requests", 1),
             count(v, "raw-in-flight", 0),
+            duration(v, "phase-limit"),
             flag(v, "all-healthy"),
             flag(v, "show-threads"));
     Topology.of(o); // checks that the layout leaves a healthy webhook
@@ -106,6 +109,7 @@ public record BenchOptions(
         latencyRate,
         rawRequests,
         rawInFlight,
+        phaseLimit,
         true,
         showThreads);
   }

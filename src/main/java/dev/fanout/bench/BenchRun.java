@@ -111,6 +111,7 @@ final class BenchRun {
     Paced paced;
     double backlogSeconds = 0;
     int sent;
+    long latencyMissing;
     String group = topics.config().kafka().groupId();
     // Taken before the worker starts: every thread it starts is its own.
     Set<Long> earlier = ThreadCpu.alive(name -> BenchThreads.leftOver(name, group));
@@ -129,7 +130,8 @@ final class BenchRun {
       progress("latency: %.0f events/s for %s", paced.rate(), Durations.format(o.latencyPhase()));
       long firstPaced = (long) o.events() + o.backlog();
       sent = topics.paced(producer, firstPaced, paced.rate(), o.latencyPhase(), o.bodyBytes());
-      awaitDeliveries((firstPaced + sent) * healthy.size());
+      long due = (firstPaced + sent) * healthy.size();
+      latencyMissing = Math.max(0, due - awaitDeliveries(due));
       progress("stopping the worker");
     }
     progress("reading the retry tiers and the dead-letter topic");
@@ -142,7 +144,8 @@ final class BenchRun {
         topology.describe(),
         topics.config().delivery().maxInFlight(),
         raw,
-        deliveries,
+        throughput.deliveries(),
+        deliveries - throughput.deliveries(),
         throughput.seconds(),
         throughput.cpu(),
         o.backlog(),
@@ -150,6 +153,7 @@ final class BenchRun {
         paced.rate(),
         paced.source(),
         sent,
+        latencyMissing,
         ledger.latency(),
         healthy.stream().mapToLong(p -> ledger.accepted(p.webhook())).min().orElse(0),
         healthy.stream().mapToLong(p -> ledger.accepted(p.webhook())).max().orElse(0),
@@ -177,6 +181,7 @@ final class BenchRun {
     return worker;
   }
 
+  /** Distinct healthy deliveries that arrived, the time they took, and the worker's CPU time. */
   private record Throughput(long deliveries, double seconds, ThreadCpu.Usage cpu) {
     double rate() {
       return deliveries / seconds;
@@ -192,7 +197,7 @@ final class BenchRun {
     progress("throughput: %d deliveries to healthy webhooks", deliveries);
     try (ThreadCpu meter = ThreadCpu.start()) {
       long start = System.nanoTime();
-      awaitDeliveries(deliveries);
+      long arrived = Math.min(deliveries, awaitDeliveries(deliveries));
       double seconds = (System.nanoTime() - start) / 1e9;
       meter.stop();
       if (o.showThreads()) {
@@ -200,7 +205,7 @@ final class BenchRun {
             err, "worker", meter.millisByName(n -> BenchThreads.worker(n, group), earlier));
       }
       return new Throughput(
-          deliveries, seconds, meter.usage(n -> BenchThreads.worker(n, group), earlier));
+          arrived, seconds, meter.usage(n -> BenchThreads.worker(n, group), earlier));
     }
   }
 
@@ -228,17 +233,24 @@ final class BenchRun {
     return requests;
   }
 
-  /** Waits until healthy webhooks have accepted {@code target} distinct deliveries. */
-  private void awaitDeliveries(long target) throws InterruptedException {
+  /**
+   * Waits until healthy webhooks have accepted {@code target} distinct deliveries, or for {@code
+   * --phase-limit} at most.
+   *
+   * @return the distinct deliveries accepted: fewer than {@code target} when the limit was reached
+   * @throws IllegalStateException when none arrived for {@link #STALL}
+   */
+  private long awaitDeliveries(long target) throws InterruptedException {
+    long start = System.nanoTime();
     long last = -1;
-    long lastChange = System.nanoTime();
-    long nextReport = lastChange + REPORT_EVERY.toNanos();
+    long lastChange = start;
+    long nextReport = start + REPORT_EVERY.toNanos();
     while (true) {
       long distinct = ledger.accepted(healthy) - ledger.duplicates();
-      if (distinct >= target) {
-        return;
-      }
       long now = System.nanoTime();
+      if (distinct >= target || now - start > o.phaseLimit().toNanos()) {
+        return distinct;
+      }
       if (distinct != last) {
         last = distinct;
         lastChange = now;

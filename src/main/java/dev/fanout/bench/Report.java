@@ -1,5 +1,6 @@
 package dev.fanout.bench;
 
+import dev.fanout.config.Durations;
 import java.io.PrintWriter;
 import java.util.List;
 import java.util.Map;
@@ -23,8 +24,15 @@ final class Report {
         "raw http client      %8.0f requests/s   (%d requests, %d in flight, %d per host)%n",
         r.raw().rate(), r.raw().requests(), r.raw().inFlight(), r.raw().perHost());
     out.printf(
-        "fanout pipeline      %8.0f deliveries/s (%d deliveries to healthy webhooks, %.1f s)%n",
-        r.rate(), r.deliveries(), r.seconds());
+        "fanout pipeline      %8.0f deliveries/s (%d deliveries to healthy webhooks, %.1f s)%s%n",
+        r.rate(),
+        r.deliveries(),
+        r.seconds(),
+        r.deliveriesMissing() == 0
+            ? ""
+            : String.format(
+                "  INCOMPLETE: %d more did not arrive within --phase-limit %s",
+                r.deliveriesMissing(), Durations.format(o.phaseLimit())));
     out.printf("ratio                %8.2f   (pipeline / raw client)%n", r.ratio());
     if (r.workerCpu().supported()) {
       out.printf(
@@ -53,6 +61,12 @@ final class Report {
         r.pacedEvents(),
         r.pacedRate(),
         r.pacedRateSource());
+    if (r.latencyMissing() > 0) {
+      out.printf(
+          "                     INCOMPLETE: %d healthy deliveries had not arrived when --phase-limit"
+              + " %s ended the wait after the latency phase; the percentiles leave them out%n",
+          r.latencyMissing(), Durations.format(o.phaseLimit()));
+    }
     out.printf(
         "healthy deliveries   %d to %d accepted per webhook (%d events); duplicates %d%s%n",
         r.acceptedPerWebhookMin(),
@@ -107,7 +121,7 @@ final class Report {
       out.printf(
           "| %s | %.0f | %.0f | %.2f | %.1f%s | %.1f%s | %.2f | %.1f | %.1f | %.1f | %d | %d | %d"
               + " | %.0f | %.0f |%n",
-          r.label(),
+          r.complete() ? r.label() : r.label() + " (incomplete)",
           r.raw().rate(),
           r.rate(),
           r.ratio(),

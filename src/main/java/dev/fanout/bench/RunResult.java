@@ -13,6 +13,7 @@ record RunResult(
     int maxInFlight,
     RawClient.Result raw,
     long deliveries,
+    long deliveriesMissing,
     double seconds,
     ThreadCpu.Usage workerCpu,
     long backlogEvents,
@@ -20,6 +21,7 @@ record RunResult(
     double pacedRate,
     String pacedRateSource,
     int pacedEvents,
+    long latencyMissing,
     Histogram latencyMicros,
     long acceptedPerWebhookMin,
     long acceptedPerWebhookMax,
@@ -30,6 +32,10 @@ record RunResult(
     TierCensus.Counts census,
     long peakHeapBytes,
     long peakRssBytes) {
+
+  boolean complete() {
+    return deliveriesMissing == 0 && latencyMissing == 0;
+  }
 
   double rate() {
     return deliveries / seconds;

@@ -126,6 +126,14 @@ final class BenchCommand extends BaseCommand {
               + " delivery.max-in-flight-per-endpoint (default ${DEFAULT-VALUE}).")
   String rawInFlight;
 
+  @Option(
+      names = "--phase-limit",
+      paramLabel = "DURATION",
+      description =
+          "Longest wait for a phase's healthy deliveries; a phase cut short is reported"
+              + " incomplete (default ${DEFAULT-VALUE}).")
+  String phaseLimit;
+
   @Option(names = "--all-healthy", description = "Make every webhook healthy, keeping the layout.")
   boolean allHealthy;
 
