@@ -97,10 +97,7 @@ public final class Bench {
     Report.block(out, result);
     runs.add(result);
     if (baseline != null) {
-      String comparison = Report.comparison(result, baseline);
-      out.println(comparison);
-      out.flush();
-      notes.add(comparison);
+      notes.add(Report.comparison(result, baseline));
     }
   }
 }

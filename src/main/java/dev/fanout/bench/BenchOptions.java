@@ -132,6 +132,7 @@ public record BenchOptions(
             + (latencyRate > 0 ? String.format(Locale.ROOT, "%.0f", latencyRate) : "auto"),
         "raw-requests=" + rawRequests,
         "raw-in-flight=" + (rawInFlight > 0 ? Integer.toString(rawInFlight) : "worker's"),
+        "phase-limit=" + Durations.format(phaseLimit),
         "all-healthy=" + allHealthy);
   }
 

@@ -53,11 +53,11 @@ final class Report {
           r.backlogEvents(), r.backlogSeconds());
     }
     out.printf(
-        "end-to-end latency   p50 %.1f ms  p99 %.1f ms  max %.1f ms   (%d events at %.0f/s, %s;"
+        "end-to-end latency   p50 %s ms  p99 %s ms  max %s ms   (%d events at %.0f/s, %s;"
             + " produce to healthy receiver)%n",
-        r.p50Millis(),
-        r.p99Millis(),
-        r.maxMillis(),
+        number(r.p50Millis(), 1),
+        number(r.p99Millis(), 1),
+        number(r.maxMillis(), 1),
         r.pacedEvents(),
         r.pacedRate(),
         r.pacedRateSource());
@@ -100,14 +100,14 @@ final class Report {
   static String comparison(RunResult scenario, RunResult allHealthy) {
     return String.format(
         "%s against all healthy: healthy rate %.2f x (%.0f / %.0f deliveries/s),"
-            + " healthy p99 %.2f x (%.1f / %.1f ms)",
+            + " healthy p99 %s x (%s / %s ms)",
         scenario.label(),
         scenario.rate() / allHealthy.rate(),
         scenario.rate(),
         allHealthy.rate(),
-        scenario.p99Millis() / allHealthy.p99Millis(),
-        scenario.p99Millis(),
-        allHealthy.p99Millis());
+        number(scenario.p99Millis() / allHealthy.p99Millis(), 2),
+        number(scenario.p99Millis(), 1),
+        number(allHealthy.p99Millis(), 1));
   }
 
   static void summary(PrintWriter out, List<RunResult> runs, List<String> notes) {
@@ -119,7 +119,7 @@ final class Report {
     out.println("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|");
     for (RunResult r : runs) {
       out.printf(
-          "| %s | %.0f | %.0f | %.2f | %.1f%s | %.1f%s | %.2f | %.1f | %.1f | %.1f | %d | %d | %d"
+          "| %s | %.0f | %.0f | %.2f | %.1f%s | %.1f%s | %.2f | %s | %s | %s | %d | %d | %d"
               + " | %.0f | %.0f |%n",
           r.complete() ? r.label() : r.label() + " (incomplete)",
           r.raw().rate(),
@@ -130,9 +130,9 @@ final class Report {
           r.rawCpuMicrosPerRequest(),
           r.raw().cpu().lowerBound() ? "+" : "",
           r.cpuRatio(),
-          r.p50Millis(),
-          r.p99Millis(),
-          r.maxMillis(),
+          number(r.p50Millis(), 1),
+          number(r.p99Millis(), 1),
+          number(r.maxMillis(), 1),
           r.census().healthyRetries(),
           r.census().deadLetters(),
           r.duplicates(),
@@ -151,6 +151,11 @@ final class Report {
     err.printf("threads of the %s phase (* counted, - left over from earlier), CPU ms:%n", phase);
     millisByName.forEach((name, millis) -> err.printf("  %6d  %s%n", millis, name));
     err.flush();
+  }
+
+  /** A number with {@code decimals} places, or "n/a" when there is none (NaN). */
+  private static String number(double value, int decimals) {
+    return Double.isNaN(value) ? "n/a" : String.format("%." + decimals + "f", value);
   }
 
   private static String lowerBound(ThreadCpu.Usage usage) {

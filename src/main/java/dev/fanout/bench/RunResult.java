@@ -57,15 +57,20 @@ record RunResult(
     return cpuMicrosPerDelivery() / rawCpuMicrosPerRequest();
   }
 
+  /** NaN when no latency-phase delivery arrived. */
   double p50Millis() {
-    return latencyMicros.getValueAtPercentile(50) / 1000.0;
+    return millis(latencyMicros.getValueAtPercentile(50));
   }
 
   double p99Millis() {
-    return latencyMicros.getValueAtPercentile(99) / 1000.0;
+    return millis(latencyMicros.getValueAtPercentile(99));
   }
 
   double maxMillis() {
-    return latencyMicros.getMaxValue() / 1000.0;
+    return millis(latencyMicros.getMaxValue());
+  }
+
+  private double millis(long micros) {
+    return latencyMicros.getTotalCount() == 0 ? Double.NaN : micros / 1000.0;
   }
 }
