@@ -85,6 +85,7 @@ public final class FanoutWorker implements AutoCloseable {
   private final Thread eventThread;
   private final Thread retryThread;
   private final ManagementServer management;
+  private final List<KafkaClientMetrics> kafkaMeters = new java.util.ArrayList<>();
   private volatile boolean closed;
   private volatile boolean tableLost;
 
@@ -102,7 +103,7 @@ public final class FanoutWorker implements AutoCloseable {
     SubscriptionCodec codec = new SubscriptionCodec(cipher, config.requireEncryptedSecrets());
     SubscriptionIndex index = new SubscriptionIndex();
     this.producer = clients.durableProducer("worker", TopicAdmin.maxRecordBytes(config.delivery()));
-    new KafkaClientMetrics(producer).bindTo(registry);
+    bindKafkaMeters(producer);
     this.sends = new RecordSender(producer, "fanout-kafka-send");
     // Tells this worker's own config writes (a 410 disable) from everyone else's.
     String writerId = "worker-" + UUID.randomUUID();
@@ -110,7 +111,7 @@ public final class FanoutWorker implements AutoCloseable {
         new KafkaSubscriptionWriter(sends, config.topics().webhooks(), writerId);
 
     KafkaConsumer<byte[], byte[]> configConsumer = clients.assignedConsumer("subscriptions");
-    new KafkaClientMetrics(configConsumer).bindTo(registry);
+    bindKafkaMeters(configConsumer);
     this.store =
         new CompactedTopicSubscriptionStore(
             configConsumer,
@@ -176,7 +177,7 @@ public final class FanoutWorker implements AutoCloseable {
     String group = config.kafka().groupId();
     KafkaConsumer<byte[], byte[]> eventConsumer =
         clients.groupConsumer(group, "events", Map.of("max.poll.records", 500));
-    new KafkaClientMetrics(eventConsumer).bindTo(registry);
+    bindKafkaMeters(eventConsumer);
     this.events =
         new Dispatcher(
             "events",
@@ -190,7 +191,7 @@ public final class FanoutWorker implements AutoCloseable {
             clock);
     KafkaConsumer<byte[], byte[]> retryConsumer =
         clients.groupConsumer(group + "-retries", "retries", Map.of("max.poll.records", 500));
-    new KafkaClientMetrics(retryConsumer).bindTo(registry);
+    bindKafkaMeters(retryConsumer);
     this.retries =
         new Dispatcher(
             "retries",
@@ -232,6 +233,19 @@ public final class FanoutWorker implements AutoCloseable {
       throw e;
     }
     return worker;
+  }
+
+  /** Micrometer's meters of a Kafka client; closed with the worker, which stops their thread. */
+  private void bindKafkaMeters(org.apache.kafka.clients.producer.Producer<?, ?> client) {
+    KafkaClientMetrics meters = new KafkaClientMetrics(client);
+    meters.bindTo(registry);
+    kafkaMeters.add(meters);
+  }
+
+  private void bindKafkaMeters(org.apache.kafka.clients.consumer.Consumer<?, ?> client) {
+    KafkaClientMetrics meters = new KafkaClientMetrics(client);
+    meters.bindTo(registry);
+    kafkaMeters.add(meters);
   }
 
   /** Refuses to start without the topics it writes to; names tiers of an earlier schedule. */
@@ -357,6 +371,7 @@ public final class FanoutWorker implements AutoCloseable {
     if (management != null) {
       management.close();
     }
+    kafkaMeters.forEach(KafkaClientMetrics::close);
     registry.close();
     log.info("worker stopped");
   }

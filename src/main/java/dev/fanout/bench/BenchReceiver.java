@@ -22,31 +22,24 @@ import java.net.InetSocketAddress;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.LongAdder;
-import org.HdrHistogram.ConcurrentHistogram;
 
 /**
- * A benchmark endpoint on 127.0.0.1: answers 200 after a fixed latency, or 500 ({@code failing}),
- * or never ({@code blackHole}). Counts what it accepted and records the end-to-end latency of each
- * request from the {@code "sent_ns":<System.nanoTime()>} field the benchmark writes into bodies.
+ * A benchmark host on 127.0.0.1 (one port) serving any number of webhooks, each on its own path,
+ * each path with its own behaviour ({@link Route}): healthy paths answer 200 after the receiver
+ * latency, failing ones 500 at once, black-holed ones never. Unknown paths get 404.
+ *
+ * <p>Everything seen goes to the run's {@link DeliveryLedger}: requests per webhook, accepted
+ * requests and their delivery ids, and for healthy paths the produce-to-receive latency read from
+ * the {@code "sent_ns":<System.nanoTime()>} field of stamped bodies.
  */
 final class BenchReceiver implements AutoCloseable {
-  enum Behaviour {
-    HEALTHY,
-    FAILING,
-    BLACK_HOLE
-  }
-
+  static final String DELIVERY_HEADER = "x-y42-delivery";
   private static final byte[] SENT_FIELD = "\"sent_ns\":".getBytes(StandardCharsets.US_ASCII);
 
   private final Channel channel;
-  private final LongAdder accepted = new LongAdder();
-  private final ConcurrentHistogram latencyMicros;
 
-  BenchReceiver(
-      EventLoopGroup group, Behaviour behaviour, long latencyMillis, ConcurrentHistogram latency)
+  BenchReceiver(EventLoopGroup group, DeliveryLedger ledger, long latencyMillis)
       throws InterruptedException {
-    this.latencyMicros = latency;
     channel =
         new ServerBootstrap()
             .group(group)
@@ -60,7 +53,7 @@ final class BenchReceiver implements AutoCloseable {
                     ch.pipeline()
                         .addLast(new HttpServerCodec())
                         .addLast(new HttpObjectAggregator(4 * 1024 * 1024))
-                        .addLast(new Handler(behaviour, latencyMillis));
+                        .addLast(new Handler(ledger, latencyMillis));
                   }
                 })
             .bind(new InetSocketAddress("127.0.0.1", 0))
@@ -68,13 +61,10 @@ final class BenchReceiver implements AutoCloseable {
             .channel();
   }
 
-  URI url() {
+  /** The URL of a path on this host. */
+  URI url(String path) {
     return URI.create(
-        "http://127.0.0.1:" + ((InetSocketAddress) channel.localAddress()).getPort() + "/hook");
-  }
-
-  long accepted() {
-    return accepted.sum();
+        "http://127.0.0.1:" + ((InetSocketAddress) channel.localAddress()).getPort() + path);
   }
 
   @Override
@@ -82,37 +72,42 @@ final class BenchReceiver implements AutoCloseable {
     channel.close().syncUninterruptibly();
   }
 
-  private final class Handler extends SimpleChannelInboundHandler<FullHttpRequest> {
-    private final Behaviour behaviour;
+  private static final class Handler extends SimpleChannelInboundHandler<FullHttpRequest> {
+    private final DeliveryLedger ledger;
     private final long latencyMillis;
 
-    Handler(Behaviour behaviour, long latencyMillis) {
-      this.behaviour = behaviour;
+    Handler(DeliveryLedger ledger, long latencyMillis) {
+      this.ledger = ledger;
       this.latencyMillis = latencyMillis;
     }
 
     @Override
     protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest request) {
-      if (behaviour == Behaviour.BLACK_HOLE) {
-        return; // read, never answer
+      Route route = Route.parse(request.uri());
+      if (route == null) {
+        answer(ctx, HttpResponseStatus.NOT_FOUND, 0);
+        return;
       }
-      long now = System.nanoTime();
-      HttpResponseStatus status;
-      if (behaviour == Behaviour.FAILING) {
-        status = HttpResponseStatus.INTERNAL_SERVER_ERROR;
-      } else {
-        status = HttpResponseStatus.OK;
-        accepted.increment();
-        long sent = sentNanos(request.content());
-        if (sent != NO_TIMESTAMP) {
-          latencyMicros.recordValue(Math.max(0, (now - sent) / 1000));
+      ledger.requested(route);
+      switch (route.behaviour()) {
+        case BLACK_HOLE -> {} // read, never answer
+        case FAILING -> answer(ctx, HttpResponseStatus.INTERNAL_SERVER_ERROR, 0);
+        case HEALTHY -> {
+          long sent = sentNanos(request.content());
+          long latency = sent == NO_TIMESTAMP ? -1 : Math.max(0, (System.nanoTime() - sent) / 1000);
+          ledger.accepted(route, request.headers().get(DELIVERY_HEADER), latency);
+          answer(ctx, HttpResponseStatus.OK, latencyMillis);
         }
       }
+    }
+
+    private static void answer(
+        ChannelHandlerContext ctx, HttpResponseStatus status, long afterMillis) {
       FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, status);
       response.headers().setInt(HttpHeaderNames.CONTENT_LENGTH, 0);
-      if (latencyMillis > 0) {
+      if (afterMillis > 0) {
         ctx.executor()
-            .schedule(() -> ctx.writeAndFlush(response), latencyMillis, TimeUnit.MILLISECONDS);
+            .schedule(() -> ctx.writeAndFlush(response), afterMillis, TimeUnit.MILLISECONDS);
       } else {
         ctx.writeAndFlush(response);
       }
@@ -126,10 +121,16 @@ final class BenchReceiver implements AutoCloseable {
 
   static final long NO_TIMESTAMP = Long.MIN_VALUE;
 
-  /** Reads the number after {@code "sent_ns":}; {@link #NO_TIMESTAMP} when absent. */
+  /** The benchmark writes the send time near the start of a body; no need to read further. */
+  private static final int HEAD_BYTES = 256;
+
+  /**
+   * Reads the number after {@code "sent_ns":} in the first {@value #HEAD_BYTES} bytes; {@link
+   * #NO_TIMESTAMP} when absent.
+   */
   static long sentNanos(ByteBuf body) {
     int start = body.readerIndex();
-    int end = body.writerIndex();
+    int end = Math.min(body.writerIndex(), start + HEAD_BYTES);
     outer:
     for (int i = start; i <= end - SENT_FIELD.length; i++) {
       for (int j = 0; j < SENT_FIELD.length; j++) {

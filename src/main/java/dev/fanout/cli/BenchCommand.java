@@ -1,92 +1,190 @@
 package dev.fanout.cli;
 
 import dev.fanout.bench.Bench;
-import dev.fanout.config.Durations;
+import dev.fanout.bench.BenchOptions;
+import dev.fanout.bench.Scenario;
 import dev.fanout.config.FanoutConfig;
 import dev.fanout.kafka.EmbeddedKafka;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.OptionSpec;
 import picocli.CommandLine.Option;
 
+/**
+ * {@code fanout bench}. The option fields are not read directly: the options given are taken from
+ * the parse result by name, so that a scenario's setting yields only to a flag that was given.
+ */
 @Command(
     name = "bench",
+    defaultValueProvider = BenchCommand.Defaults.class,
     description = {
       "Measure the worker end to end against receivers on 127.0.0.1, and the bare HTTP client",
       "in the same run. Uses an embedded broker unless --bootstrap-servers is given."
     })
 final class BenchCommand extends BaseCommand {
   @Option(
-      names = "--events",
-      defaultValue = "20000",
-      description = "Events (default ${DEFAULT-VALUE}).")
-  int events;
+      names = "--scenario",
+      paramLabel = "NAME",
+      description =
+          "A named topology (its options yield to flags given): all, hot-host, hot-host-50ms,"
+              + " paced-1000, fanout-1, isolation-shared, isolation-separate, backlog-blackhole.")
+  String scenario;
+
+  @Option(names = "--events", paramLabel = "N", description = "Events (default ${DEFAULT-VALUE}).")
+  String events;
 
   @Option(
       names = "--fanout",
-      defaultValue = "10",
+      paramLabel = "F",
       description = "Webhooks per event (default ${DEFAULT-VALUE}).")
-  int fanout;
+  String fanout;
 
   @Option(
       names = "--receivers",
-      defaultValue = "10",
-      description = "Receiver endpoints (default ${DEFAULT-VALUE}).")
-  int receivers;
+      paramLabel = "R",
+      description =
+          "Receiver hosts (host:port) the webhooks are spread over; with --troubled-hosts"
+              + " separate, the healthy webhooks' (default ${DEFAULT-VALUE}).")
+  String receivers;
 
   @Option(
       names = "--receiver-latency",
-      defaultValue = "0ms",
-      description = "Receiver answer delay, e.g. 50ms.")
+      paramLabel = "DURATION",
+      description = "Answer delay of healthy paths, e.g. 50ms (default ${DEFAULT-VALUE}).")
   String receiverLatency;
 
-  @Option(names = "--black-hole", defaultValue = "0", description = "Receivers that never answer.")
-  int blackHoles;
+  @Option(
+      names = "--black-hole",
+      paramLabel = "N",
+      description = "Webhooks whose path reads and never answers (default ${DEFAULT-VALUE}).")
+  String blackHoles;
 
-  @Option(names = "--failing", defaultValue = "0", description = "Receivers that answer 500.")
-  int failing;
+  @Option(
+      names = "--failing",
+      paramLabel = "N",
+      description = "Webhooks whose path answers 500 (default ${DEFAULT-VALUE}).")
+  String failing;
+
+  @Option(
+      names = "--troubled-hosts",
+      paramLabel = "shared|separate",
+      description =
+          "Black-holed and failing webhooks among the healthy ones' hosts, or each on a host of"
+              + " its own (default ${DEFAULT-VALUE}).")
+  String troubledHosts;
+
+  @Option(
+      names = "--spread",
+      paramLabel = "even|skewed",
+      description =
+          "Webhooks round robin over the hosts, or half on the first host and the rest round"
+              + " robin (default ${DEFAULT-VALUE}).")
+  String spread;
 
   @Option(
       names = "--body-bytes",
-      defaultValue = "1024",
+      paramLabel = "BYTES",
       description = "Event size (default ${DEFAULT-VALUE}).")
-  int bodyBytes;
+  String bodyBytes;
+
+  @Option(
+      names = "--backlog",
+      paramLabel = "N",
+      description =
+          "Events produced as fast as possible right before the latency phase"
+              + " (default ${DEFAULT-VALUE}).")
+  String backlog;
 
   @Option(
       names = "--latency-phase",
-      defaultValue = "5s",
-      description = "Length of the paced latency phase.")
+      paramLabel = "DURATION",
+      description = "Length of the paced latency phase (default ${DEFAULT-VALUE}).")
   String latencyPhase;
 
   @Option(
+      names = "--latency-rate",
+      paramLabel = "R",
+      description =
+          "Events/s of the latency phase; 0: half the measured rate (default ${DEFAULT-VALUE}).")
+  String latencyRate;
+
+  @Option(
       names = "--raw-requests",
-      defaultValue = "100000",
-      description = "Requests of the raw client run.")
-  int rawRequests;
+      paramLabel = "N",
+      description = "Requests of the raw client run (default ${DEFAULT-VALUE}).")
+  String rawRequests;
+
+  @Option(
+      names = "--raw-in-flight",
+      paramLabel = "N",
+      description =
+          "Requests the raw client keeps in flight, on up to as many connections per host"
+              + " (default 64).")
+  String rawInFlight;
+
+  @Option(
+      names = "--phase-limit",
+      paramLabel = "DURATION",
+      description =
+          "Longest wait for a phase's healthy deliveries; a phase cut short is reported"
+              + " incomplete (default ${DEFAULT-VALUE}).")
+  String phaseLimit;
+
+  @Option(names = "--all-healthy", description = "Make every webhook healthy, keeping the layout.")
+  boolean allHealthy;
+
+  @Option(
+      names = "--show-threads",
+      description = "Print each thread's CPU time and whether it was counted, on stderr.")
+  boolean showThreads;
 
   @Override
   public Integer call() throws Exception {
+    List<Scenario> plan;
+    Map<String, String> given = given();
+    try {
+      plan = Bench.plan(scenario);
+      Bench.check(plan, given);
+    } catch (IllegalArgumentException e) {
+      throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
+    }
     load(Map.of("log.level", "WARN", "log.format", "text", "topics.partitions", "6"));
     FanoutCommand root = (FanoutCommand) spec.root().userObject();
-    Bench.Options options =
-        new Bench.Options(
-            events,
-            fanout,
-            receivers,
-            Durations.parse(receiverLatency),
-            blackHoles,
-            failing,
-            bodyBytes,
-            Durations.parse(latencyPhase),
-            rawRequests);
     if (root.bootstrapServers != null) {
-      Bench.run(config(), options, out());
+      Bench.run(config(), plan, given, out(), err());
       return ExitCodes.OK;
     }
     try (EmbeddedKafka broker = EmbeddedKafka.start()) {
       FanoutConfig config =
           config().with(Map.of("kafka.bootstrap.servers", broker.bootstrapServers()));
-      Bench.run(config, options, out());
+      Bench.run(config, plan, given, out(), err());
     }
     return ExitCodes.OK;
+  }
+
+  /** The bench options given on the command line, by name without the dashes. */
+  private Map<String, String> given() {
+    Map<String, String> given = new LinkedHashMap<>();
+    for (OptionSpec option : spec.commandLine().getParseResult().matchedOptions()) {
+      String name = option.longestName().substring(2);
+      if (BenchOptions.DEFAULTS.containsKey(name)) {
+        given.put(name, String.valueOf((Object) option.getValue()));
+      }
+    }
+    return given;
+  }
+
+  /** The help shows the defaults the options have when neither a scenario nor a flag sets them. */
+  static final class Defaults implements CommandLine.IDefaultValueProvider {
+    @Override
+    public String defaultValue(CommandLine.Model.ArgSpec arg) {
+      if (arg instanceof OptionSpec option) {
+        return BenchOptions.DEFAULTS.get(option.longestName().substring(2));
+      }
+      return null;
+    }
   }
 }

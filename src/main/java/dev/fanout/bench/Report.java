@@ -1,0 +1,164 @@
+package dev.fanout.bench;
+
+import dev.fanout.config.Durations;
+import java.io.PrintWriter;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Prints runs: one block per run, a markdown summary of several, and the diagnostics of threads.
+ */
+final class Report {
+  private static final double MIB = 1024 * 1024;
+
+  private Report() {}
+
+  static void block(PrintWriter out, RunResult r) {
+    BenchOptions o = r.options();
+    out.printf("== %s%n", r.label().isEmpty() ? "fanout bench" : r.label());
+    out.printf(
+        "options              %s (max-in-flight %d)%n",
+        String.join(" ", o.describe()), r.maxInFlight());
+    out.printf("layout               %s%n", r.layout());
+    out.printf(
+        "raw http client      %8.0f requests/s   (%d requests, %d in flight, %d per host)%n",
+        r.raw().rate(), r.raw().requests(), r.raw().inFlight(), r.raw().perHost());
+    out.printf(
+        "fanout pipeline      %8.0f deliveries/s (%d deliveries to healthy webhooks, %.1f s)%s%n",
+        r.rate(),
+        r.deliveries(),
+        r.seconds(),
+        r.deliveriesMissing() == 0
+            ? ""
+            : String.format(
+                "  INCOMPLETE: %d more did not arrive within --phase-limit %s",
+                r.deliveriesMissing(), Durations.format(o.phaseLimit())));
+    out.printf("ratio                %8.2f   (pipeline / raw client)%n", r.ratio());
+    if (r.workerCpu().supported()) {
+      out.printf(
+          "cpu per delivery     %8.1f us  (%d worker threads over the throughput phase%s)%n",
+          r.cpuMicrosPerDelivery(), r.workerCpu().threads(), lowerBound(r.workerCpu()));
+      out.printf(
+          "cpu per raw request  %8.1f us  (%d raw client threads over its run%s)%n",
+          r.rawCpuMicrosPerRequest(), r.raw().cpu().threads(), lowerBound(r.raw().cpu()));
+      out.printf(
+          "cpu ratio            %8.2f   (worker per delivery / raw client per request)%n",
+          r.cpuRatio());
+    } else {
+      out.println("cpu per delivery     n/a (this JVM does not measure thread CPU time)");
+    }
+    if (r.backlogEvents() > 0) {
+      out.printf(
+          "backlog              %d events produced in %.1f s, then the latency phase at once%n",
+          r.backlogEvents(), r.backlogSeconds());
+    }
+    out.printf(
+        "end-to-end latency   p50 %s ms  p99 %s ms  max %s ms   (%d events at %.0f/s, %s;"
+            + " produce to healthy receiver)%n",
+        number(r.p50Millis(), 1),
+        number(r.p99Millis(), 1),
+        number(r.maxMillis(), 1),
+        r.pacedEvents(),
+        r.pacedRate(),
+        r.pacedRateSource());
+    if (r.latencyMissing() > 0) {
+      out.printf(
+          "                     INCOMPLETE: %d healthy deliveries had not arrived when --phase-limit"
+              + " %s ended the wait after the latency phase; the percentiles leave them out%n",
+          r.latencyMissing(), Durations.format(o.phaseLimit()));
+    }
+    out.printf(
+        "healthy deliveries   %d to %d accepted per webhook (%d events); duplicates %d%s%n",
+        r.acceptedPerWebhookMin(),
+        r.acceptedPerWebhookMax(),
+        r.expectedPerWebhook(),
+        r.duplicates(),
+        r.unidentified() > 0 ? " (" + r.unidentified() + " requests had no delivery id)" : "");
+    if (r.troubledRequests() > 0) {
+      out.printf("troubled webhooks    %d requests received%n", r.troubledRequests());
+    }
+    TierCensus.Counts c = r.census();
+    out.printf(
+        "retry tier records   healthy %d  troubled %d%s  %s%n",
+        c.healthyRetries(),
+        c.troubledRetries(),
+        c.unattributedRetries() > 0 ? "  without webhook id " + c.unattributedRetries() : "",
+        c.retriesByTier().isEmpty() ? "" : "(by tier " + c.retriesByTier() + ")");
+    out.printf(
+        "dead letters         %d  (healthy %d)  %s%n",
+        c.deadLetters(),
+        c.healthyDeadLetters(),
+        c.deadLettersByReason().isEmpty() ? "" : "(by reason " + c.deadLettersByReason() + ")");
+    out.printf(
+        "memory               peak heap %.0f MiB (sum of pool peaks)  peak RSS %s%n",
+        r.peakHeapBytes() / MIB,
+        r.peakRssBytes() < 0 ? "n/a" : String.format("%.0f MiB", r.peakRssBytes() / MIB));
+    out.flush();
+  }
+
+  /** How a scenario's healthy webhooks fared against the same layout all healthy. */
+  static String comparison(RunResult scenario, RunResult allHealthy) {
+    return String.format(
+        "%s against all healthy: healthy rate %.2f x (%.0f / %.0f deliveries/s),"
+            + " healthy p99 %s x (%s / %s ms)",
+        scenario.label(),
+        scenario.rate() / allHealthy.rate(),
+        scenario.rate(),
+        allHealthy.rate(),
+        number(scenario.p99Millis() / allHealthy.p99Millis(), 2),
+        number(scenario.p99Millis(), 1),
+        number(allHealthy.p99Millis(), 1));
+  }
+
+  static void summary(PrintWriter out, List<RunResult> runs, List<String> notes) {
+    out.println();
+    out.println(
+        "| scenario | raw req/s | deliveries/s | ratio | CPU us/delivery | raw CPU us/request"
+            + " | CPU ratio | p50 ms | p99 ms | max ms | healthy tier records | dead letters"
+            + " | duplicates | peak heap MiB | peak RSS MiB |");
+    out.println("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|");
+    for (RunResult r : runs) {
+      out.printf(
+          "| %s | %.0f | %.0f | %.2f | %.1f%s | %.1f%s | %.2f | %s | %s | %s | %d | %d | %d"
+              + " | %.0f | %.0f |%n",
+          r.complete() ? r.label() : r.label() + " (incomplete)",
+          r.raw().rate(),
+          r.rate(),
+          r.ratio(),
+          r.cpuMicrosPerDelivery(),
+          r.workerCpu().lowerBound() ? "+" : "",
+          r.rawCpuMicrosPerRequest(),
+          r.raw().cpu().lowerBound() ? "+" : "",
+          r.cpuRatio(),
+          number(r.p50Millis(), 1),
+          number(r.p99Millis(), 1),
+          number(r.maxMillis(), 1),
+          r.census().healthyRetries(),
+          r.census().deadLetters(),
+          r.duplicates(),
+          r.peakHeapBytes() / MIB,
+          r.peakRssBytes() / MIB);
+    }
+    out.println();
+    for (String note : notes) {
+      out.println(note);
+    }
+    out.flush();
+  }
+
+  /** Diagnostics: CPU per thread name over a phase, the threads counted marked with *. */
+  static void threads(PrintWriter err, String phase, Map<String, Long> millisByName) {
+    err.printf("threads of the %s phase (* counted, - left over from earlier), CPU ms:%n", phase);
+    millisByName.forEach((name, millis) -> err.printf("  %6d  %s%n", millis, name));
+    err.flush();
+  }
+
+  /** A number with {@code decimals} places, or "n/a" when there is none (NaN). */
+  private static String number(double value, int decimals) {
+    return Double.isNaN(value) ? "n/a" : String.format("%." + decimals + "f", value);
+  }
+
+  private static String lowerBound(ThreadCpu.Usage usage) {
+    return usage.lowerBound() ? "; a lower bound: a measured thread ended during the phase" : "";
+  }
+}

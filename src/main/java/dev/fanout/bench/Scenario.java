@@ -1,0 +1,109 @@
+package dev.fanout.bench;
+
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+
+/**
+ * A named topology users have, as the flags that make it. Flags given on the command line override
+ * a scenario's. A scenario with a baseline also runs the same layout with every webhook healthy, so
+ * its healthy rate and p99 can be read against the all-healthy ones.
+ */
+public record Scenario(String name, Map<String, String> flags, Baseline baseline) {
+  /** Whether, and how long, to run the all-healthy twin of a scenario. */
+  public enum Baseline {
+    NONE,
+    /** The same number of events. */
+    SAME,
+    /** A tenth of the events (at least 10,000): enough to measure a rate. */
+    SHORT
+  }
+
+  public static final String ALL = "all";
+
+  /** In the order {@code --scenario all} runs them. */
+  public static final List<Scenario> SCENARIOS =
+      List.of(
+          new Scenario(
+              "hot-host",
+              Map.of("fanout", "10", "receivers", "1", "events", "20000"),
+              Baseline.NONE),
+          new Scenario(
+              "hot-host-50ms",
+              Map.of(
+                  "fanout", "10",
+                  "receivers", "1",
+                  "events", "20000",
+                  "receiver-latency", "50ms",
+                  "raw-in-flight", "512"),
+              Baseline.NONE),
+          new Scenario(
+              "paced-1000",
+              Map.of(
+                  "fanout", "2",
+                  "receivers", "1",
+                  "backlog", "100000",
+                  "latency-rate", "1000",
+                  "latency-phase", "30s"),
+              Baseline.NONE),
+          new Scenario(
+              "fanout-1",
+              Map.of("fanout", "1", "receivers", "1", "events", "100000"),
+              Baseline.NONE),
+          new Scenario(
+              "isolation-shared",
+              Map.of(
+                  "fanout", "10",
+                  "receivers", "1",
+                  "black-hole", "1",
+                  "failing", "1",
+                  "troubled-hosts", "shared"),
+              Baseline.SAME),
+          new Scenario(
+              "isolation-separate",
+              Map.of(
+                  "fanout", "10",
+                  "receivers", "1",
+                  "black-hole", "1",
+                  "failing", "1",
+                  "troubled-hosts", "separate"),
+              Baseline.SAME),
+          new Scenario(
+              "backlog-blackhole",
+              Map.of("events", "1000000", "fanout", "2", "receivers", "1", "black-hole", "1"),
+              Baseline.SHORT));
+
+  /** The plain run: defaults and flags only. */
+  static final Scenario NONE = new Scenario("", Map.of(), Baseline.NONE);
+
+  public Scenario {
+    flags = Map.copyOf(flags);
+  }
+
+  /**
+   * @throws IllegalArgumentException listing the known names
+   */
+  public static Scenario named(String name) {
+    for (Scenario s : SCENARIOS) {
+      if (s.name.equals(name)) {
+        return s;
+      }
+    }
+    throw new IllegalArgumentException(
+        "--scenario: '" + name + "' is not one of " + ALL + ", " + names());
+  }
+
+  public static String names() {
+    return SCENARIOS.stream().map(Scenario::name).collect(Collectors.joining(", "));
+  }
+
+  /** The scenario's options, with the flags given on top. */
+  public BenchOptions options(Map<String, String> given) {
+    return BenchOptions.resolve(flags, given);
+  }
+
+  /** Events of the all-healthy twin, when it runs shorter than the scenario. */
+  static int baselineEvents(Baseline baseline, int events) {
+    return baseline == Baseline.SHORT ? Math.min(events, Math.max(10_000, events / 10)) : events;
+  }
+}

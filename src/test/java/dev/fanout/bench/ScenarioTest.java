@@ -1,0 +1,70 @@
+package dev.fanout.bench;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.time.Duration;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class ScenarioTest {
+  @Test
+  void scenarioSetsItsOptionsOverTheDefaults() {
+    BenchOptions o = Scenario.named("hot-host-50ms").options(Map.of());
+
+    assertThat(o.receivers()).isEqualTo(1);
+    assertThat(o.fanout()).isEqualTo(10);
+    assertThat(o.receiverLatency()).isEqualTo(Duration.ofMillis(50));
+    assertThat(o.rawInFlight()).isEqualTo(512);
+    assertThat(o.bodyBytes()).isEqualTo(1024);
+  }
+
+  @Test
+  void flagGivenOverridesTheScenario() {
+    BenchOptions o =
+        Scenario.named("backlog-blackhole").options(Map.of("events", "50000", "receivers", "2"));
+
+    assertThat(o.events()).isEqualTo(50_000);
+    assertThat(o.receivers()).isEqualTo(2);
+    assertThat(o.blackHoles()).isEqualTo(1);
+  }
+
+  @Test
+  void noScenarioIsTheDefaultsAndTheFlags() {
+    BenchOptions o = Scenario.NONE.options(Map.of("failing", "2"));
+
+    assertThat(o.receivers()).isEqualTo(10);
+    assertThat(o.failing()).isEqualTo(2);
+    assertThat(o.latencyRate()).isZero();
+  }
+
+  @Test
+  void everyScenarioResolvesToValidOptions() {
+    for (Scenario s : Scenario.SCENARIOS) {
+      assertThat(s.options(Map.of())).as(s.name()).isNotNull();
+    }
+  }
+
+  @Test
+  void unknownNameListsTheKnownOnes() {
+    assertThatThrownBy(() -> Scenario.named("hot"))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("all, hot-host, hot-host-50ms");
+  }
+
+  @Test
+  void badFlagValueNamesTheFlag() {
+    assertThatThrownBy(() -> Scenario.named("hot-host").options(Map.of("events", "lots")))
+        .hasMessage("--events: 'lots' is not a number");
+    assertThatThrownBy(() -> Scenario.NONE.options(Map.of("troubled-hosts", "apart")))
+        .hasMessage("--troubled-hosts: 'apart' is not one of shared, separate");
+  }
+
+  @Test
+  void shortBaselineRunsATenthOfTheEventsButAtLeastTenThousand() {
+    assertThat(Scenario.baselineEvents(Scenario.Baseline.SHORT, 1_000_000)).isEqualTo(100_000);
+    assertThat(Scenario.baselineEvents(Scenario.Baseline.SHORT, 50_000)).isEqualTo(10_000);
+    assertThat(Scenario.baselineEvents(Scenario.Baseline.SHORT, 5_000)).isEqualTo(5_000);
+    assertThat(Scenario.baselineEvents(Scenario.Baseline.SAME, 20_000)).isEqualTo(20_000);
+  }
+}

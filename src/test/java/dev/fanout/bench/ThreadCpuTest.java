@@ -1,0 +1,93 @@
+package dev.fanout.bench;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.lang.management.ManagementFactory;
+import java.util.Set;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+
+class ThreadCpuTest {
+  private static final long BURN_NANOS = TimeUnit.MILLISECONDS.toNanos(30);
+
+  /** A thread that uses some CPU, says so, then waits to be let go. */
+  private static final class Burner extends Thread {
+    final CountDownLatch burned = new CountDownLatch(1);
+    final CountDownLatch release = new CountDownLatch(1);
+
+    Burner(String name) {
+      super(name);
+      setDaemon(true);
+    }
+
+    @Override
+    public void run() {
+      long x = 0;
+      while (ManagementFactory.getThreadMXBean().getCurrentThreadCpuTime() < BURN_NANOS) {
+        x += System.nanoTime() % 7;
+      }
+      burned.countDown();
+      try {
+        release.await();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+      if (x == 42) {
+        System.out.print("");
+      }
+    }
+  }
+
+  @Test
+  void countsTheCpuOfMatchingThreadsBornDuringThePhase() throws Exception {
+    Burner burner = new Burner("test-burner-a");
+    try (ThreadCpu cpu = ThreadCpu.start()) {
+      burner.start();
+      burner.burned.await();
+      cpu.stop();
+
+      ThreadCpu.Usage usage = cpu.usage(name -> name.equals("test-burner-a"), Set.of());
+      assertThat(usage.threads()).isEqualTo(1);
+      assertThat(usage.nanos()).isGreaterThanOrEqualTo(BURN_NANOS);
+      assertThat(usage.lowerBound()).isFalse();
+    } finally {
+      burner.release.countDown();
+      burner.join();
+    }
+  }
+
+  @Test
+  void leavesOutThreadsAliveBeforeTheClientWasBuilt() throws Exception {
+    Burner before = new Burner("test-burner-b");
+    before.start();
+    before.burned.await();
+    Set<Long> earlier = ThreadCpu.alive(name -> name.equals("test-burner-b"));
+    try (ThreadCpu cpu = ThreadCpu.start()) {
+      cpu.stop();
+
+      assertThat(earlier).containsExactly(before.getId());
+      assertThat(cpu.usage(name -> name.equals("test-burner-b"), earlier).threads()).isZero();
+    } finally {
+      before.release.countDown();
+      before.join();
+    }
+  }
+
+  @Test
+  void aThreadThatEndedMakesTheTotalALowerBound() throws Exception {
+    Burner burner = new Burner("test-burner-c");
+    try (ThreadCpu cpu = ThreadCpu.start()) {
+      burner.start();
+      burner.burned.await();
+      cpu.sample();
+      burner.release.countDown();
+      burner.join();
+      cpu.stop();
+
+      ThreadCpu.Usage usage = cpu.usage(name -> name.equals("test-burner-c"), Set.of());
+      assertThat(usage.nanos()).isGreaterThanOrEqualTo(BURN_NANOS);
+      assertThat(usage.lowerBound()).isTrue();
+    }
+  }
+}
