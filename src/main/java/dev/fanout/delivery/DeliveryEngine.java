@@ -67,6 +67,7 @@ public final class DeliveryEngine {
   private final Clock clock;
   private final ScheduledExecutorService executor;
   private final AtomicInteger inFlight = new AtomicInteger();
+  private final int lowWater;
 
   /**
    * @param budget tasks between {@link #deliver} and their durable end, at most ({@code
@@ -91,6 +92,7 @@ public final class DeliveryEngine {
     this.scheduler = scheduler;
     this.room = room;
     this.budget = budget;
+    this.lowWater = budget - Math.max(1, budget / 10);
     this.listener = listener;
     this.clock = clock;
     this.executor = executor;
@@ -151,13 +153,19 @@ public final class DeliveryEngine {
     return done;
   }
 
+  /**
+   * Counts a task until its end. A loop waiting for room in the budget is woken once a tenth of the
+   * budget is free, not at every task's end: it then starts records in batches, instead of being
+   * woken thousands of times a second to start one.
+   */
   private CompletableFuture<Void> track() {
     CompletableFuture<Void> done = new CompletableFuture<>();
     inFlight.incrementAndGet();
     done.whenComplete(
         (v, e) -> {
-          inFlight.decrementAndGet();
-          room.signal();
+          if (inFlight.decrementAndGet() <= lowWater) {
+            room.signal();
+          }
         });
     return done;
   }
@@ -227,20 +235,26 @@ public final class DeliveryEngine {
           done);
       return;
     }
-    sender
-        .send(request)
-        .thenAcceptAsync(
-            result -> {
-              long rtt = System.nanoTime() - startNanos;
-              Outcome outcome = OutcomeClassifier.classify(result);
-              scheduler.release(permit, outcome);
-              if (log.isDebugEnabled()) {
-                logAttempt(attempted, outcome, rtt);
-              }
-              safely(() -> listener.attemptFinished(attempted, outcome, Duration.ofNanos(rtt)));
-              settle(attempted, outcome, source, done);
-            },
-            executor)
+    CompletableFuture<HttpResult> response = sender.send(request);
+    Consumer<HttpResult> onResult =
+        result -> {
+          long rtt = System.nanoTime() - startNanos;
+          Outcome outcome = OutcomeClassifier.classify(result);
+          scheduler.release(permit, outcome);
+          if (log.isDebugEnabled()) {
+            logAttempt(attempted, outcome, rtt);
+          }
+          safely(() -> listener.attemptFinished(attempted, outcome, Duration.ofNanos(rtt)));
+          settle(attempted, outcome, source, done);
+        };
+    // The result is handled on the thread that completes it, the HTTP client's I/O thread: no hand
+    // over per delivery. Nothing on that path blocks (the next request is handed to the client
+    // without a lookup, and writes are queued for the record sender). A result that is there at
+    // once (a request refused outright) goes through the executor, so that a queue of such tasks
+    // does not recurse, one start inside the other.
+    (response.isDone()
+            ? response.thenAcceptAsync(onResult, executor)
+            : response.thenAccept(onResult))
         .exceptionally(
             e -> {
               // Only a bug or a shutdown gets here (the sender never fails its future). During a

@@ -132,6 +132,7 @@ public final class EndpointScheduler {
   private final Set<Lane> queued = new LinkedHashSet<>();
 
   private int hostsWithTasks;
+  private int blockingHosts;
   private long lastEvictionNanos;
   private int waiting;
   private int inFlight;
@@ -196,6 +197,10 @@ public final class EndpointScheduler {
               ? lane.host
               : hosts.get(Endpoints.key(task.subscription().url()));
       if (host != null && host.tasks > 0 && host.tasks >= share) {
+        if (!host.blocking) {
+          host.blocking = true;
+          blockingHosts++;
+        }
         return false;
       }
     }
@@ -215,17 +220,23 @@ public final class EndpointScheduler {
       lane.recordRtt(rttNanos);
       lane.host.rttNanos = Lane.average(lane.host.rttNanos, rttNanos);
       boolean failure = outcome.endpointFailure();
+      CircuitBreaker.State before = lane.breaker.getState();
       if (failure) {
         lane.breaker.onError(rttNanos, TimeUnit.NANOSECONDS, new EndpointFailure(outcome));
       } else {
         lane.breaker.onSuccess(rttNanos, TimeUnit.NANOSECONDS);
+      }
+      // Transitions are told here rather than by the breaker's event stream, which would build an
+      // event object for every single call once anyone listens.
+      CircuitBreaker.State after = lane.breaker.getState();
+      if (after != before) {
+        log.info("webhook {}: circuit {} after {}", lane.webhookId, after, before);
       }
       lane.cap.onSample(permit.startNanos, rttNanos, lane.inFlight + 1, failure);
       lane.host.limit.onSample(
           permit.startNanos, rttNanos, permit.hostInFlight, OutcomeClassifier.overload(outcome));
       afterRelease(lane, now, actions);
     }
-    roomChanged.run();
     run(actions);
   }
 
@@ -238,7 +249,6 @@ public final class EndpointScheduler {
       lane.breaker.releasePermission();
       afterRelease(lane, nanos.getAsLong(), actions);
     }
-    roomChanged.run();
     run(actions);
   }
 
@@ -255,9 +265,6 @@ public final class EndpointScheduler {
         shed(lane, now, actions);
       }
       evictIdle(now);
-    }
-    if (!actions.isEmpty()) {
-      roomChanged.run();
     }
     run(actions);
   }
@@ -317,10 +324,6 @@ public final class EndpointScheduler {
             laneCaps.get());
     lane.lastActiveNanos = now;
     lane.progressNanos = now;
-    lane.breaker
-        .getEventPublisher()
-        .onStateTransition(
-            e -> log.info("webhook {}: circuit {}", webhookId, e.getStateTransition()));
     return lane;
   }
 
@@ -459,9 +462,20 @@ public final class EndpointScheduler {
     leaveHost(lane.host);
   }
 
+  /**
+   * A task leaves its host's share. Once a host that held a record back is under its share again,
+   * the loops waiting for room are told (and only then: a signal per task would wake them for
+   * nothing thousands of times a second).
+   */
   private void leaveHost(Host host) {
-    if (--host.tasks == 0) {
-      hostsWithTasks--;
+    boolean sharesGrew = --host.tasks == 0 && hostsWithTasks-- > 1;
+    if (host.blocking
+        && host.tasks < Math.max(1, settings.budget() / Math.max(1, hostsWithTasks))) {
+      host.blocking = false;
+      blockingHosts--;
+      roomChanged.run(); // cheap: it only bumps a counter and wakes whoever waits
+    } else if (sharesGrew && blockingHosts > 0) {
+      roomChanged.run(); // one host fewer with work: every other host's share grew
     }
   }
 

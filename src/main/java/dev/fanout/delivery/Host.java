@@ -26,6 +26,9 @@ final class Host {
 
   int lanes;
 
+  /** A record was held back because this host had its fair share: say so when it has less. */
+  boolean blocking;
+
   Host(String key, Limit limit, int minLimit) {
     this.key = key;
     this.limit = limit;

@@ -20,6 +20,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
@@ -63,6 +64,8 @@ public final class FanoutMetrics
   private final MeterRegistry registry;
   private final Clock clock;
   private final Set<String> eventTypes = ConcurrentHashMap.newKeySet();
+  private final Map<String, Counter> counters = new ConcurrentHashMap<>();
+  private final Map<String, Map<String, Counter>> deliveries = new ConcurrentHashMap<>();
   private final Timer attemptDuration;
   private final Timer endToEnd;
   private final Counter configRejected;
@@ -221,17 +224,17 @@ public final class FanoutMetrics
   @Override
   public void retryScheduled(
       DeliveryTask task, Outcome.Retry outcome, String tier, Duration delay) {
-    registry.counter("fanout.retries.scheduled", "tier", tier).increment();
+    counter("fanout.retries.scheduled", "tier", tier).increment();
   }
 
   @Override
   public void held(DeliveryTask task, String reason, Duration wait) {
-    registry.counter("fanout.held", "reason", reason).increment();
+    counter("fanout.held", "reason", reason).increment();
   }
 
   @Override
   public void deadLettered(DeadLetter deadLetter) {
-    registry.counter("fanout.dead.letters", "reason", deadLetter.reason()).increment();
+    counter("fanout.dead.letters", "reason", deadLetter.reason()).increment();
     if (deadLetter.webhookId() != null) {
       deliveries("dead_lettered", deadLetter.eventType());
     }
@@ -254,14 +257,12 @@ public final class FanoutMetrics
 
   @Override
   public void matched(String eventType, int webhooks) {
-    registry
-        .counter("fanout.events", "result", webhooks == 0 ? "unmatched" : "matched")
-        .increment();
+    counter("fanout.events", "result", webhooks == 0 ? "unmatched" : "matched").increment();
   }
 
   @Override
   public void rejected(String reason) {
-    registry.counter("fanout.events", "result", reason).increment();
+    counter("fanout.events", "result", reason).increment();
   }
 
   @Override
@@ -270,9 +271,20 @@ public final class FanoutMetrics
   }
 
   private void deliveries(String outcome, String eventType) {
-    registry
-        .counter("fanout.deliveries", "outcome", outcome, "event_type", boundedType(eventType))
+    String type = boundedType(eventType);
+    deliveries
+        .computeIfAbsent(outcome, o -> new ConcurrentHashMap<>())
+        .computeIfAbsent(
+            type, t -> registry.counter("fanout.deliveries", "outcome", outcome, "event_type", t))
         .increment();
+  }
+
+  /**
+   * A counter with one tag, found without building its id again: these are counted once or more per
+   * delivery. The tag values come from small fixed sets, so the cache stays small.
+   */
+  private Counter counter(String name, String tag, String value) {
+    return counters.computeIfAbsent(name + "\0" + value, k -> registry.counter(name, tag, value));
   }
 
   private String boundedType(String type) {

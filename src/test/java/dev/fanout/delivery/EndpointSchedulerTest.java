@@ -115,7 +115,22 @@ class EndpointSchedulerTest {
 
     assertThat(third.permit).isNotNull();
     assertThat(scheduler.waiting()).isZero();
-    assertThat(rooms).as("each end signals room").isEqualTo(1);
+  }
+
+  @Test
+  void aHostThatHeldARecordBackSaysSoOnceItHasRoomAgainAndOnlyThen() {
+    EndpointScheduler scheduler = scheduler(2, () -> FixedLimit.of(1), aimdLanes(1));
+    Job a = offer(scheduler, task("evt_a", "wh_a", HEALTHY));
+    Job e = offer(scheduler, task("evt_e", "wh_e", ELSEWHERE));
+    Job e2 = offer(scheduler, task("evt_e2", "wh_e", ELSEWHERE));
+    assertThat(scheduler.hasRoomFor(List.of(task("evt_a2", "wh_a", HEALTHY)))).isFalse();
+
+    scheduler.release(e.permit, DELIVERED);
+    assertThat(rooms).as("the other host still has work: no more room for the first").isZero();
+    scheduler.release(e2.permit, DELIVERED);
+    assertThat(rooms).as("the other host is done: the first one's share grew").isEqualTo(1);
+    scheduler.release(a.permit, DELIVERED);
+    assertThat(rooms).isEqualTo(2);
   }
 
   @Test
