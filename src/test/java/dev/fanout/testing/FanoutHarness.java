@@ -41,6 +41,7 @@ public final class FanoutHarness implements AutoCloseable {
   private final KafkaProducer<byte[], byte[]> producer;
   private final SecretCipher cipher;
   private final List<FanoutWorker> workers = new ArrayList<>();
+  private final Map<String, Long> versions = new java.util.concurrent.ConcurrentHashMap<>();
 
   public FanoutHarness() {
     this(Map.of(), SecretCipher.none());
@@ -125,7 +126,10 @@ public final class FanoutHarness implements AutoCloseable {
                 enabled,
                 secretOrNull == null ? null : new SigningSecret(secretOrNull),
                 "test");
-    putConfigRecord(id, value);
+    // Each write of an existing webhook advances its version, as the CLI's do: the table takes
+    // only changes made from the version it holds.
+    long version = versions.merge(id, 1L, Long::sum);
+    putConfigRecord(id, SubscriptionCodec.withVersion(value, version));
   }
 
   /** Registers a webhook that accepts at most {@code perSecond} requests a second. */

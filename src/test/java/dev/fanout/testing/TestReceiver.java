@@ -23,6 +23,9 @@ public final class TestReceiver implements AutoCloseable {
     // The JDK server leaves Nagle's algorithm on unless told otherwise, which adds up to 40 ms
     // (delayed ACK) to every small response. It reads this property once, at first use.
     System.setProperty("sun.net.httpserver.nodelay", "true");
+    // It keeps 200 idle connections and closes the others as soon as they have answered; a
+    // client with more connections than that would keep finding its pooled ones closed.
+    System.setProperty("sun.net.httpserver.maxIdleConnections", "2000");
   }
 
   /** One recorded request; header names are lower case. */

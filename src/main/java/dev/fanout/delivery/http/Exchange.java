@@ -57,7 +57,7 @@ import org.apache.hc.core5.http.nio.support.BasicRequestProducer;
  */
 final class Exchange {
   /** Hand-overs of a request that never left, before its failure is reported. */
-  private static final int MAX_UNSENT = 3;
+  private static final int MAX_UNSENT = 10;
 
   private final WebhookRequest request;
   private final CloseableHttpAsyncClient client;
