@@ -8,6 +8,7 @@ import com.netflix.concurrency.limits.limit.VegasLimit;
 import dev.fanout.config.FanoutConfig;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
+import java.util.function.IntFunction;
 import java.util.function.Supplier;
 
 /**
@@ -35,12 +36,12 @@ public final class ConcurrencyLimits {
   }
 
   /**
-   * A new lane cap per call: loss based, from the host's initial limit, halved by every failure or
-   * timeout of the webhook's requests down to one request, and up by one per answered request while
-   * it is used.
+   * A new lane cap per call, starting at the given number of requests: loss based, halved by every
+   * failure or timeout of the webhook's requests down to one request, and up by one per answered
+   * request while it is used.
    */
-  public static Supplier<Limit> lanes(FanoutConfig.HostConcurrency c, Duration requestTimeout) {
-    return () -> aimd(c.initial(), 1, c.max(), requestTimeout, 0.5);
+  public static IntFunction<Limit> lanes(FanoutConfig.HostConcurrency c, Duration requestTimeout) {
+    return initial -> aimd(Math.min(initial, c.max()), 1, c.max(), requestTimeout, 0.5);
   }
 
   private static Limit aimd(

@@ -18,6 +18,7 @@ import java.util.Set;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.function.IntFunction;
 import java.util.function.LongSupplier;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
@@ -66,6 +67,13 @@ public final class EndpointScheduler {
   public static final String ENDPOINT_BUSY = "endpoint_busy";
   private static final long MIN_THROTTLE_NANOS = TimeUnit.MILLISECONDS.toNanos(5);
   private static final long EVICTION_INTERVAL_NANOS = TimeUnit.SECONDS.toNanos(5);
+
+  /**
+   * A new lane may start a quarter of its host's limit at once: a black-holed URL, whose cap only
+   * shrinks once its first requests time out, then holds a quarter of the host at the most, and the
+   * cap of a lane that answers grows by one per answer.
+   */
+  private static final int LANE_START_FRACTION = 4;
 
   /** A task that wants one attempt. */
   public interface Job {
@@ -116,7 +124,7 @@ public final class EndpointScheduler {
   private final CircuitBreakerRegistry breakers;
   private final Supplier<Limit> hostLimits;
   private final int hostMinLimit;
-  private final Supplier<Limit> laneCaps;
+  private final IntFunction<Limit> laneCaps;
   private final ScheduledExecutorService timer;
   private final LongSupplier nanos;
   private final Runnable roomChanged;
@@ -142,7 +150,7 @@ public final class EndpointScheduler {
       CircuitBreakerRegistry breakers,
       Supplier<Limit> hostLimits,
       int hostMinLimit,
-      Supplier<Limit> laneCaps,
+      IntFunction<Limit> laneCaps,
       ScheduledExecutorService timer,
       LongSupplier nanos,
       Runnable roomChanged) {
@@ -220,6 +228,7 @@ public final class EndpointScheduler {
       lane.recordRtt(rttNanos);
       lane.host.rttNanos = Lane.average(lane.host.rttNanos, rttNanos);
       boolean failure = outcome.endpointFailure();
+      lane.timeoutsInARow = OutcomeClassifier.timedOut(outcome) ? lane.timeoutsInARow + 1 : 0;
       CircuitBreaker.State before = lane.breaker.getState();
       if (failure) {
         lane.breaker.onError(rttNanos, TimeUnit.NANOSECONDS, new EndpointFailure(outcome));
@@ -321,7 +330,7 @@ public final class EndpointScheduler {
             subscription.url(),
             host,
             breakers.circuitBreaker(breakerName(webhookId, subscription.url().toString())),
-            laneCaps.get());
+            laneCaps.apply(Math.max(1, host.currentLimit() / LANE_START_FRACTION)));
     lane.lastActiveNanos = now;
     lane.progressNanos = now;
     return lane;
@@ -520,9 +529,18 @@ public final class EndpointScheduler {
     }
   }
 
-  /** How long a task the lane cannot start in time is held: its expected wait, at least the max. */
+  /**
+   * How long a task the lane cannot start in time is held: its expected wait, at least the maximum
+   * queue wait, and at least the breaker's open interval when the lane is stalled.
+   */
   private Duration busyWait(Lane lane, long now, int position) {
-    return Duration.ofNanos(Math.max(maxQueueWaitNanos, lane.expectedWaitNanos(now, position)));
+    long wait = Math.max(maxQueueWaitNanos, lane.expectedWaitNanos(now, position));
+    if (lane.stalled(now)) {
+      // No answers at all: as good as an open breaker, and held as long, so a black hole's tasks
+      // do not come back to find it as silent as before.
+      wait = Math.max(wait, settings.breakerWait().toNanos());
+    }
+    return Duration.ofNanos(wait);
   }
 
   private void evictIdle(long now) {

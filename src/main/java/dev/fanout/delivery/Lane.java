@@ -23,6 +23,9 @@ final class Lane {
   /** The silence that makes a lane look stalled before anything on its host has answered. */
   private static final long FIRST_STALL_NANOS = TimeUnit.SECONDS.toNanos(1);
 
+  /** Timeouts in a row after which the lane is taken as not answering. */
+  private static final int TIMEOUTS_OF_A_STALL = 2;
+
   /** A task waiting for its turn, and since when. */
   record Waiting(EndpointScheduler.Job job, long sinceNanos) {}
 
@@ -46,6 +49,9 @@ final class Lane {
   /** Last time the lane made progress: an attempt ended, or it started sending from idle. */
   long progressNanos;
 
+  /** Attempts that timed out since the last one that did not. */
+  int timeoutsInARow;
+
   Lane(String webhookId, URI url, Host host, CircuitBreaker breaker, Limit cap) {
     this.webhookId = webhookId;
     this.url = url;
@@ -63,11 +69,14 @@ final class Lane {
   }
 
   /**
-   * Whether requests are out and none has come back for much longer than they take here (four round
-   * trips, at least 250 ms; 1 s while nothing on the host has answered yet): a black hole, long
-   * before its first timeout.
+   * Whether the endpoint does not answer: its last attempts timed out, or requests are out and none
+   * has come back for much longer than they take here (four round trips, at least 250 ms; 1 s while
+   * nothing on the host has answered yet), which shows a black hole long before its first timeout.
    */
   boolean stalled(long now) {
+    if (timeoutsInARow >= TIMEOUTS_OF_A_STALL) {
+      return true;
+    }
     if (inFlight == 0) {
       return false;
     }

@@ -32,6 +32,11 @@ public final class OutcomeClassifier {
     };
   }
 
+  /** Whether no answer came within the request timeout. */
+  public static boolean timedOut(Outcome outcome) {
+    return outcome instanceof Outcome.Retry r && r.reason().equals("timeout");
+  }
+
   /** Whether the outcome says the host is overloaded: a timeout, 429 or 503. */
   public static boolean overload(Outcome outcome) {
     return outcome instanceof Outcome.Retry r

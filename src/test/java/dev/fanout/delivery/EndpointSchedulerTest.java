@@ -20,6 +20,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.IntFunction;
 import java.util.function.Supplier;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -97,6 +98,49 @@ class EndpointSchedulerTest {
     assertThat(fifth.heldFor)
         .as("four timeouts opened the breaker")
         .isEqualTo(EndpointScheduler.CIRCUIT_OPEN);
+  }
+
+  @Test
+  void aNewWebhookStartsWithAQuarterOfItsHostsLimitSoABlackHoleLeavesTheRestFree() {
+    IntFunction<Limit> startAsGiven =
+        start ->
+            AIMDLimit.newBuilder()
+                .initialLimit(start)
+                .minLimit(1)
+                .maxLimit(100)
+                .timeout(20, TimeUnit.SECONDS)
+                .build();
+    EndpointScheduler scheduler = scheduler(1000, () -> FixedLimit.of(20), startAsGiven);
+    List<Job> hole = new ArrayList<>();
+    for (int i = 0; i < 10; i++) {
+      hole.add(offer(scheduler, task("evt_h" + i, "wh_b", BROKEN)));
+    }
+    List<Job> healthy = new ArrayList<>();
+    for (int i = 0; i < 15; i++) {
+      healthy.add(offer(scheduler, task("evt_a" + i, "wh_a", HEALTHY)));
+    }
+
+    assertThat(hole.stream().filter(j -> j.permit != null)).hasSize(5);
+    assertThat(healthy.stream().filter(j -> j.permit != null)).hasSize(5);
+    assertThat(scheduler.snapshot(1).inFlight()).as("10 of the host's 20 slots free").isEqualTo(10);
+  }
+
+  @Test
+  void aWebhookWhoseLastAttemptsTimedOutHasItsTasksHeldNotQueued() {
+    EndpointScheduler scheduler = scheduler(1000, () -> FixedLimit.of(8), aimdLanes(1));
+    Job first = offer(scheduler, task("evt_1", "wh_b", BROKEN));
+    Job second = offer(scheduler, task("evt_2", "wh_b", BROKEN));
+    nanos.addAndGet(TimeUnit.SECONDS.toNanos(15));
+    scheduler.release(first.permit, TIMED_OUT);
+    nanos.addAndGet(TimeUnit.SECONDS.toNanos(15));
+    scheduler.release(second.permit, TIMED_OUT);
+
+    Job third = offer(scheduler, task("evt_3", "wh_b", BROKEN));
+    Job fourth = offer(scheduler, task("evt_4", "wh_b", BROKEN));
+
+    assertThat(third.permit).as("one request may still probe it").isNotNull();
+    assertThat(fourth.heldFor).isEqualTo(EndpointScheduler.ENDPOINT_BUSY);
+    assertThat(fourth.heldWait).isGreaterThanOrEqualTo(Duration.ofSeconds(30));
   }
 
   @Test
@@ -263,7 +307,7 @@ class EndpointSchedulerTest {
     assertThat(moved.permit).isNotNull();
   }
 
-  private EndpointScheduler scheduler(int budget, Supplier<Limit> hosts, Supplier<Limit> lanes) {
+  private EndpointScheduler scheduler(int budget, Supplier<Limit> hosts, IntFunction<Limit> lanes) {
     return new EndpointScheduler(
         new EndpointScheduler.Settings(
             budget, Duration.ofSeconds(5), Duration.ofSeconds(30), Duration.ofMinutes(10)),
@@ -276,8 +320,8 @@ class EndpointSchedulerTest {
         () -> rooms++);
   }
 
-  private static Supplier<Limit> aimdLanes(int initial) {
-    return () ->
+  private static IntFunction<Limit> aimdLanes(int initial) {
+    return ignoredStart ->
         AIMDLimit.newBuilder()
             .initialLimit(initial)
             .minLimit(1)
@@ -307,6 +351,7 @@ class EndpointSchedulerTest {
     private final List<String> started;
     EndpointScheduler.Permit permit;
     String heldFor;
+    Duration heldWait;
     boolean released;
 
     Job(DeliveryTask task, List<String> started) {
@@ -328,6 +373,7 @@ class EndpointSchedulerTest {
     @Override
     public void hold(String reason, Duration wait) {
       heldFor = reason;
+      heldWait = wait;
     }
   }
 

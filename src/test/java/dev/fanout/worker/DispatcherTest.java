@@ -211,7 +211,7 @@ class DispatcherTest {
             CircuitBreakerRegistry.ofDefaults(),
             () -> FixedLimit.of(2),
             1,
-            () -> FixedLimit.of(2),
+            start -> FixedLimit.of(2),
             executor,
             System::nanoTime,
             room::signal);
