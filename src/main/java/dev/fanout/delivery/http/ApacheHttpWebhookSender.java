@@ -175,7 +175,10 @@ public final class ApacheHttpWebhookSender implements WebhookSender {
   @Override
   public void close() {
     names.close();
-    client.close(CloseMode.GRACEFUL);
+    // The worker closes the sender after its loops have drained: what is still in flight then
+    // (a black hole's requests) is given up, not waited for. A graceful close would wait for those
+    // connections, and the client then trips over its own closed selector.
+    client.close(CloseMode.IMMEDIATE);
     deadlines.close();
   }
 }
