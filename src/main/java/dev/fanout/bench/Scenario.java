@@ -42,7 +42,7 @@ public record Scenario(String name, Map<String, String> flags, Baseline baseline
               Map.of(
                   "fanout", "2",
                   "receivers", "1",
-                  "backlog", "100000",
+                  "events", "100000",
                   "latency-rate", "1000",
                   "latency-phase", "30s"),
               Baseline.NONE),
