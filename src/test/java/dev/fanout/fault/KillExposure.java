@@ -21,7 +21,7 @@ import org.apache.kafka.common.TopicPartition;
  * <p>Exact up to two races: a commit in flight at the kill, and a 2xx written by a receiver but not
  * yet read by the worker (counted here, and also redelivered).
  */
-record KillExposure(int deliveredUncommitted) {
+record KillExposure(Set<Integer> partitions, int deliveredUncommitted) {
   private static final Pattern ASSIGNMENT =
       Pattern.compile("events (assigned|revoked) \\[([^\\]]*)\\]");
 
@@ -47,7 +47,7 @@ record KillExposure(int deliveredUncommitted) {
         }
       }
     }
-    return new KillExposure(exposed);
+    return new KillExposure(new java.util.TreeSet<>(owned), exposed);
   }
 
   /** The event partitions the worker owned last, from its "events assigned/revoked" log lines. */

@@ -67,19 +67,28 @@ final class Scenarios {
               faultAt,
               start);
       int duplicates = result.tally().duplicates();
+      Map<Integer, Integer> byPartition = duplicatesByPartition(run);
+      int inVictimsPartitions =
+          exposure.partitions().stream().mapToInt(p -> byPartition.getOrDefault(p, 0)).sum();
       return result
           .note("in-flight at kill (fanout_inflight_deliveries)", (long) inFlight)
           .note("scrape to SIGKILL", Duration.between(scraped, faultAt).toMillis() + " ms")
+          .note("partitions of the killed worker", exposure.partitions())
           .note("delivered but uncommitted at kill", exposure.deliveredUncommitted())
+          .note("duplicates by partition", byPartition)
           .commonChecks()
           .check(
               "duplicates <= killed worker's in-flight deliveries at the kill",
               inFlight >= 0 && duplicates <= inFlight,
               duplicates + " duplicates, " + (long) inFlight + " in flight")
           .check(
-              "duplicates <= delivered-but-uncommitted work of the killed worker at the kill",
-              duplicates <= exposure.deliveredUncommitted(),
-              duplicates + " duplicates, " + exposure.deliveredUncommitted() + " exposed");
+              "duplicates in the killed worker's partitions <= its delivered-but-uncommitted work"
+                  + " at the kill",
+              inVictimsPartitions <= exposure.deliveredUncommitted(),
+              inVictimsPartitions
+                  + " duplicates there, "
+                  + exposure.deliveredUncommitted()
+                  + " delivered but uncommitted");
     }
   }
 
@@ -91,7 +100,10 @@ final class Scenarios {
       run.load().start(scale.events(), scale.rate());
       awaitDeliveries(run, scale.events());
       Instant faultAt = Instant.now();
-      boolean exited = workers.get(1).terminate(EXIT);
+      WorkerProcess stopped = workers.get(1);
+      boolean exited = stopped.terminate(EXIT);
+      Duration stopping = Duration.between(faultAt, Instant.now());
+      var owned = KillExposure.eventPartitions(stopped.log());
       ScenarioResult result =
           finish(
               run,
@@ -101,7 +113,9 @@ final class Scenarios {
               faultAt,
               start);
       return result
-          .note("stopped in", Duration.between(faultAt, Instant.now()).toSeconds() + " s or less")
+          .note("SIGTERM to exit", stopping.toMillis() + " ms")
+          .note("partitions of the stopped worker", owned)
+          .note("duplicates by partition", duplicatesByPartition(run))
           .commonChecks()
           .check("the worker exits after SIGTERM", exited, exited ? "exited" : "still running")
           .check(
@@ -138,6 +152,7 @@ final class Scenarios {
               start);
       return result
           .note("restarts took", Duration.between(faultAt, lastRestart).toSeconds() + " s")
+          .note("duplicates by partition", duplicatesByPartition(run))
           .commonChecks()
           .check("every worker exits after SIGTERM", allExited, allExited)
           .check(
@@ -283,7 +298,11 @@ final class Scenarios {
       Tally slow = run.lastTally(p -> p.webhookId().endsWith("_slow"));
       Tally ok = run.lastTally(p -> p.webhookId().endsWith("_ok"));
       return result
-          .note("healthy endpoint's pairs resolved at", ok.resolvedAt())
+          .note(
+              "healthy endpoint's pairs all resolved after",
+              ok.resolvedAt() == null
+                  ? "-"
+                  : Duration.between(faultAt, ok.resolvedAt()).toMillis() / 1000.0 + " s")
           .commonChecks()
           .check(
               "every pair of the slow endpoint delivered (slow is not broken)",
@@ -351,7 +370,28 @@ final class Scenarios {
     result.note("unexpected pairs", tally.unexpected());
     result.note("delivered and also dead-lettered", tally.deliveredAndDeadLettered());
     result.note("requests received", run.ledger().requests());
+    Map<String, Integer> reasons = new java.util.TreeMap<>();
+    run.lastDeadLetters().forEach(d -> reasons.merge(String.valueOf(d.reason()), 1, Integer::sum));
+    if (!reasons.isEmpty()) {
+      result.note("dead-letter records by reason", reasons);
+    }
     return result;
+  }
+
+  /** Duplicates (deliveries beyond the first) per event partition, for the report. */
+  static Map<Integer, Integer> duplicatesByPartition(FaultRun run) {
+    Map<Integer, Integer> byPartition = new java.util.TreeMap<>();
+    for (EventLoad.Produced p : run.load().produced()) {
+      for (String endpoint : run.endpoints()) {
+        DeliveryLedger.Entry e =
+            run.ledger()
+                .get(new DeliveryLedger.Pair(p.id(), FaultRun.webhookId(p.space(), endpoint)));
+        if (e != null && e.deliveries > 1) {
+          byPartition.merge(p.partition(), e.deliveries - 1, Integer::sum);
+        }
+      }
+    }
+    return byPartition;
   }
 
   /** Waits until a third of the pairs of {@code events} events have been delivered. */
