@@ -58,6 +58,7 @@ final class FaultRun implements AutoCloseable {
   private final String name;
   private final Path dir;
   private final Map<String, String> settings;
+  private final Map<String, String> overrides;
   private final FanoutConfig config;
   private final BrokerProcess broker;
   private final DeliveryLedger ledger = new DeliveryLedger();
@@ -83,6 +84,7 @@ final class FaultRun implements AutoCloseable {
       Map<String, String> overrides)
       throws Exception {
     this.name = name;
+    this.overrides = Map.copyOf(overrides);
     this.dir =
         Files.createDirectories(
                 Path.of("target", "fault-runs", name + "-" + System.currentTimeMillis()))
@@ -177,6 +179,11 @@ final class FaultRun implements AutoCloseable {
 
   Path dir() {
     return dir;
+  }
+
+  /** The settings this scenario sets on top of the harness's own. */
+  Map<String, String> overrides() {
+    return new java.util.TreeMap<>(overrides);
   }
 
   BrokerProcess broker() {

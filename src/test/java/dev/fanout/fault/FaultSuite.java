@@ -16,7 +16,9 @@ import java.util.Map;
  *   FaultSuite [--scale ci|full] [--soak 30m] [--only NAME,...] [--report docs/reliability.md]
  * </pre>
  *
- * Exits 1 when any pass criterion failed (the report says which), 0 otherwise.
+ * {@code --only soak --soak 30m} runs the soak alone.
+ *
+ * <p>Exits 1 when any pass criterion failed (the report says which), 0 otherwise.
  */
 public final class FaultSuite {
   /** A scenario by name. */

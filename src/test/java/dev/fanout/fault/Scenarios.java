@@ -364,6 +364,9 @@ final class Scenarios {
     ScenarioResult result =
         new ScenarioResult(
             name, title, fault, tally, faultAt, Duration.between(start, Instant.now()), settled);
+    if (!run.overrides().isEmpty()) {
+      result.note("settings of this scenario", run.overrides());
+    }
     if (run.load().failed() > 0) {
       result.note("events the broker refused", run.load().failed());
     }
