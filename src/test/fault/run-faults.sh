@@ -9,7 +9,7 @@
 # Exits 1 when a pass criterion failed; the report says which. Every child process is stopped when
 # the run ends, however it ends.
 set -euo pipefail
-cd "$(dirname "$0")/../.."
+cd "$(dirname "$0")/../../.."
 mvn -B -q package -DskipTests
 mvn -B -q test-compile
 mvn -B -q dependency:build-classpath -Dmdep.includeScope=test \
