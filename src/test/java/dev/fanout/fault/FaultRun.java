@@ -25,7 +25,6 @@ import java.util.stream.Stream;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
-import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
@@ -278,27 +277,11 @@ final class FaultRun implements AutoCloseable {
           new RetryTiers(
                   config.topics().retryPrefix(), config.retry().schedule(), config.retry().jitter())
               .topics();
-      return lag(admin, GROUP, List.of(EVENTS)) + lag(admin, GROUP + "-retries", retryTopics);
+      return GroupLag.of(admin, GROUP, List.of(EVENTS))
+          + GroupLag.of(admin, GROUP + "-retries", retryTopics);
     } catch (Exception e) {
       return -1;
     }
-  }
-
-  private static long lag(Admin admin, String group, List<String> topics) throws Exception {
-    Map<TopicPartition, OffsetAndMetadata> committed =
-        admin.listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata().get();
-    Map<TopicPartition, OffsetSpec> request = new LinkedHashMap<>();
-    for (var d : admin.describeTopics(topics).allTopicNames().get().values()) {
-      d.partitions()
-          .forEach(
-              p -> request.put(new TopicPartition(d.name(), p.partition()), OffsetSpec.latest()));
-    }
-    long lag = 0;
-    for (var e : admin.listOffsets(request).all().get().entrySet()) {
-      OffsetAndMetadata c = committed.get(e.getKey());
-      lag += e.getValue().offset() - (c == null ? 0 : c.offset());
-    }
-    return lag;
   }
 
   /** SIGTERM to every live worker at once; waits for them to exit. */

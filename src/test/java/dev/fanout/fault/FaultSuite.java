@@ -28,14 +28,14 @@ public final class FaultSuite {
 
   static Map<String, Scenario> all() {
     Map<String, Scenario> all = new LinkedHashMap<>();
-    all.put("kill-9", Scenarios::killOneWorker);
-    all.put("sigterm", Scenarios::terminateOneWorker);
-    all.put("rolling-restart", Scenarios::rollingRestart);
-    all.put("membership-churn", Scenarios::membershipChurn);
-    all.put("broker-outage", Scenarios::brokerOutage);
-    all.put("failing-then-healing", Scenarios::failingThenHealing);
-    all.put("slow-endpoint", Scenarios::slowEndpoint);
-    all.put("resetting-endpoint", Scenarios::resettingEndpoint);
+    all.put("kill-9", MemberFaults::killOneWorker);
+    all.put("sigterm", MemberFaults::terminateOneWorker);
+    all.put("rolling-restart", MemberFaults::rollingRestart);
+    all.put("membership-churn", MemberFaults::membershipChurn);
+    all.put("broker-outage", BrokerFaults::brokerOutage);
+    all.put("failing-then-healing", EndpointFaults::failingThenHealing);
+    all.put("slow-endpoint", EndpointFaults::slowEndpoint);
+    all.put("resetting-endpoint", EndpointFaults::resettingEndpoint);
     all.put("poison", PoisonScenario::run);
     return all;
   }
