@@ -16,11 +16,14 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
 import java.util.stream.Stream;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
@@ -182,7 +185,7 @@ final class FaultRun implements AutoCloseable {
 
   /** The settings this scenario sets on top of the harness's own. */
   Map<String, String> overrides() {
-    return new java.util.TreeMap<>(overrides);
+    return new TreeMap<>(overrides);
   }
 
   BrokerProcess broker() {
@@ -241,7 +244,7 @@ final class FaultRun implements AutoCloseable {
 
   /** The (event, webhook) pairs of every event the broker acknowledged. */
   Set<DeliveryLedger.Pair> expectedPairs() {
-    Set<DeliveryLedger.Pair> pairs = new java.util.HashSet<>();
+    Set<DeliveryLedger.Pair> pairs = new HashSet<>();
     for (EventLoad.Produced p : load.produced()) {
       for (String endpoint : endpoints) {
         pairs.add(new DeliveryLedger.Pair(p.id(), webhookId(p.space(), endpoint)));
@@ -304,7 +307,7 @@ final class FaultRun implements AutoCloseable {
   }
 
   /** The count of the last {@link #tally()}, over the pairs {@code include} accepts. */
-  Tally lastTally(java.util.function.Predicate<DeliveryLedger.Pair> include) {
+  Tally lastTally(Predicate<DeliveryLedger.Pair> include) {
     return Tally.of(expectedPairs(), ledger, finalDeadLetters, include);
   }
 

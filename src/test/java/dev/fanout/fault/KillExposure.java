@@ -7,6 +7,7 @@ import java.time.Instant;
 import java.util.HashSet;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
@@ -47,7 +48,7 @@ record KillExposure(Set<Integer> partitions, int deliveredUncommitted) {
         }
       }
     }
-    return new KillExposure(new java.util.TreeSet<>(owned), exposed);
+    return new KillExposure(new TreeSet<>(owned), exposed);
   }
 
   /** The event partitions the worker owned last, from its "events assigned/revoked" log lines. */

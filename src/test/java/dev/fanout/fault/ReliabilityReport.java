@@ -7,6 +7,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
 import java.util.List;
 
 /** Writes {@code docs/reliability.md} from the results of a {@link FaultSuite} run. */
@@ -76,7 +77,7 @@ final class ReliabilityReport {
               recovery == null ? "–" : String.format("%.1f s", recovery.toMillis() / 1000.0),
               r.passed() ? "yes" : "**no**"));
     }
-    List<String> failed = new java.util.ArrayList<>();
+    List<String> failed = new ArrayList<>();
     for (ScenarioResult r : results) {
       r.failures()
           .forEach(c -> failed.add(r.name() + ": " + c.criterion() + " (" + c.measured() + ")"));

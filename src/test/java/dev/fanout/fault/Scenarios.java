@@ -5,6 +5,7 @@ import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 
 /**
  * What the fault scenarios share. Each scenario ({@link MemberFaults}, {@link BrokerFaults}, {@link
@@ -65,7 +66,7 @@ final class Scenarios {
     result.note("unexpected pairs", tally.unexpected());
     result.note("delivered and also dead-lettered", tally.deliveredAndDeadLettered());
     result.note("requests received", run.ledger().requests());
-    Map<String, Integer> reasons = new java.util.TreeMap<>();
+    Map<String, Integer> reasons = new TreeMap<>();
     run.lastDeadLetters().forEach(d -> reasons.merge(String.valueOf(d.reason()), 1, Integer::sum));
     if (!reasons.isEmpty()) {
       result.note("dead-letter records by reason", reasons);
@@ -75,7 +76,7 @@ final class Scenarios {
 
   /** Duplicates (deliveries beyond the first) per event partition, for the report. */
   static Map<Integer, Integer> duplicatesByPartition(FaultRun run) {
-    Map<Integer, Integer> byPartition = new java.util.TreeMap<>();
+    Map<Integer, Integer> byPartition = new TreeMap<>();
     for (EventLoad.Produced p : run.load().produced()) {
       for (String endpoint : run.endpoints()) {
         DeliveryLedger.Entry e =

@@ -2,6 +2,7 @@ package dev.fanout.fault;
 
 import java.time.Instant;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -86,7 +87,7 @@ record Tally(
     int lost = 0;
     int unstable = 0;
     Instant resolvedAt = null;
-    java.util.Set<String> events = new java.util.HashSet<>();
+    Set<String> events = new HashSet<>();
     for (DeliveryLedger.Pair pair : expected) {
       if (!include.test(pair)) {
         continue;
