@@ -147,8 +147,8 @@ final class MemberFaults {
   static ScenarioResult membershipChurn(Scenarios.Scale scale) throws Exception {
     Instant start = Instant.now();
     Map<String, Receivers.Behaviour> endpoints = new LinkedHashMap<>();
-    endpoints.put("a", Receivers.answering(Receivers.Answer.after(20, 200)));
-    endpoints.put("b", Receivers.answering(Receivers.Answer.after(20, 200)));
+    endpoints.put("a", Receivers.answering(Receivers.Answer.after(Scenarios.HEALTHY_MILLIS, 200)));
+    endpoints.put("b", Receivers.answering(Receivers.Answer.after(Scenarios.HEALTHY_MILLIS, 200)));
     endpoints.put("failing", Receivers.answering(Receivers.Answer.after(2000, 500)));
     Map<String, String> settings =
         Map.of(

@@ -14,6 +14,10 @@ import java.util.List;
 final class ReliabilityReport {
   private ReliabilityReport() {}
 
+  private static String capitalized(String text) {
+    return text.isEmpty() ? text : Character.toUpperCase(text.charAt(0)) + text.substring(1);
+  }
+
   static void write(
       Path file,
       List<ScenarioResult> results,
@@ -53,7 +57,8 @@ final class ReliabilityReport {
             Worker settings in every scenario (others are the defaults): `commit.interval=200ms`,
             `shutdown.timeout=20s`, `retry.schedule=1s,2s,4s`, consumer session timeout 10 s
             (heartbeat 1 s), `-Xmx256m`. Scenarios that change more say so. Endpoints answer 200
-            after 20 ms unless a scenario says otherwise.
+            after 100 ms; in the endpoint scenarios (failing-then-healing, slow-endpoint,
+            resetting-endpoint) the endpoints that are not slow answer after 20 ms.
 
             """);
     md.append(
@@ -89,7 +94,8 @@ final class ReliabilityReport {
       errors.forEach(e -> md.append("- `").append(e.replace('`', '\'')).append("`\n"));
     }
     for (ScenarioResult r : results) {
-      md.append("\n## ").append(r.name()).append("\n\n").append(r.title()).append(".\n\n");
+      String title = r.title().startsWith("kill") ? r.title() : capitalized(r.title());
+      md.append("\n## ").append(r.name()).append("\n\n").append(title).append(".\n\n");
       md.append("- Fault: ").append(r.fault()).append("\n");
       md.append("- Took ")
           .append(r.took().toSeconds())

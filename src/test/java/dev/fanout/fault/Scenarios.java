@@ -31,14 +31,18 @@ final class Scenarios {
   }
 
   private static final Duration SETTLE = Duration.ofSeconds(180);
+  static final long HEALTHY_MILLIS = 100;
 
   private Scenarios() {}
 
-  /** Three endpoints that answer 200 after 20 ms. */
+  /**
+   * Three endpoints that answer 200 after 100 ms, a common latency for a webhook receiver: at any
+   * moment some requests are in flight, which is what faults of the workers put at risk.
+   */
   static Map<String, Receivers.Behaviour> healthy() {
     Map<String, Receivers.Behaviour> endpoints = new LinkedHashMap<>();
     for (String name : List.of("a", "b", "c")) {
-      endpoints.put(name, Receivers.answering(Receivers.Answer.after(20, 200)));
+      endpoints.put(name, Receivers.answering(Receivers.Answer.after(HEALTHY_MILLIS, 200)));
     }
     return endpoints;
   }

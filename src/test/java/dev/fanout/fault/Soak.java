@@ -20,9 +20,11 @@ final class Soak {
   static ScenarioResult run(Duration length, Scenarios.Scale scale) throws Exception {
     Instant start = Instant.now();
     Map<String, Receivers.Behaviour> endpoints = new LinkedHashMap<>();
-    endpoints.put("a", Receivers.answering(Receivers.Answer.after(20, 200)));
-    endpoints.put("b", Receivers.answering(Receivers.Answer.after(20, 200)));
-    endpoints.put("flaky", (n, elapsed) -> Receivers.Answer.after(20, n % 10 == 0 ? 500 : 200));
+    endpoints.put("a", Receivers.answering(Receivers.Answer.after(Scenarios.HEALTHY_MILLIS, 200)));
+    endpoints.put("b", Receivers.answering(Receivers.Answer.after(Scenarios.HEALTHY_MILLIS, 200)));
+    endpoints.put(
+        "flaky",
+        (n, elapsed) -> Receivers.Answer.after(Scenarios.HEALTHY_MILLIS, n % 10 == 0 ? 500 : 200));
     try (FaultRun run = new FaultRun("soak", endpoints, Map.of("retry.schedule", "1s,5s,30s"))) {
       run.startWorkers(3);
       int rate = Math.max(10, scale.rate() / 2);
