@@ -188,6 +188,7 @@ public final class FanoutWorker implements AutoCloseable {
             metrics,
             config.operations().commitInterval(),
             config.operations().shutdownTimeout(),
+            config.operations().rebalanceDrainTimeout(),
             clock);
     KafkaConsumer<byte[], byte[]> retryConsumer =
         clients.groupConsumer(group + "-retries", "retries", Map.of("max.poll.records", 500));
@@ -202,6 +203,7 @@ public final class FanoutWorker implements AutoCloseable {
             metrics,
             config.operations().commitInterval(),
             config.operations().shutdownTimeout(),
+            config.operations().rebalanceDrainTimeout(),
             clock);
     metrics.bindStuckPartitions(() -> events.stuckPartitions() + retries.stuckPartitions());
     metrics.bindUnreadableSecrets(store::unreadableSecrets);

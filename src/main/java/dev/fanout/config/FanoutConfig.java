@@ -74,6 +74,7 @@ public record FanoutConfig(
       String managementHost,
       Duration commitInterval,
       Duration shutdownTimeout,
+      Duration rebalanceDrainTimeout,
       String logFormat,
       String logLevel,
       boolean perEndpointMetrics) {}
@@ -173,6 +174,7 @@ public record FanoutConfig(
             r.string("management.host"),
             r.duration("commit.interval"),
             r.duration("shutdown.timeout"),
+            r.duration("rebalance.drain-timeout"),
             r.oneOf("log.format", Set.of("json", "text")),
             r.oneOf("log.level", Set.of("TRACE", "DEBUG", "INFO", "WARN", "ERROR")),
             r.bool("metrics.per-endpoint"));

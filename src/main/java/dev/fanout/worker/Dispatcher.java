@@ -67,6 +67,7 @@ public final class Dispatcher implements Runnable {
   private final DispatchListener listener;
   private final Duration commitInterval;
   private final Duration shutdownTimeout;
+  private final Duration drainTimeout;
   private final Clock clock;
 
   private final OffsetLedger ledger = new OffsetLedger();
@@ -95,6 +96,7 @@ public final class Dispatcher implements Runnable {
       DispatchListener listener,
       Duration commitInterval,
       Duration shutdownTimeout,
+      Duration drainTimeout,
       Clock clock) {
     this.name = name;
     this.consumer = consumer;
@@ -104,6 +106,7 @@ public final class Dispatcher implements Runnable {
     this.listener = listener;
     this.commitInterval = commitInterval;
     this.shutdownTimeout = shutdownTimeout;
+    this.drainTimeout = drainTimeout;
     this.clock = clock;
   }
 
@@ -367,13 +370,60 @@ public final class Dispatcher implements Runnable {
   }
 
   private final class Rebalance implements ConsumerRebalanceListener {
+    /**
+     * Gives partitions back in good order: nothing new of them starts, what is in flight gets up to
+     * {@code rebalance.drain-timeout} to end, and everything that ended is committed. The next
+     * owner then redoes only what did not end in time: no delivery is sent twice and no task ends
+     * up in two retry chains for the sake of a rebalance. (A cooperative rebalance revokes only the
+     * partitions that move, and the group waits for this.)
+     */
     @Override
     public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
+      if (partitions.isEmpty()) {
+        return;
+      }
+      for (TopicPartition tp : partitions) {
+        ArrayDeque<ConsumerRecord<byte[], byte[]>> queue = queues.get(tp);
+        if (queue != null) {
+          queue.clear();
+        }
+        heads.remove(tp);
+      }
+      awaitFinished(partitions, clock.instant().plus(drainTimeout));
       commitSync(partitions);
       forget(partitions);
-      if (!partitions.isEmpty()) {
-        listener.partitionsRevoked(partitions.size());
+      listener.partitionsRevoked(partitions.size());
+    }
+
+    private void awaitFinished(Collection<TopicPartition> partitions, Instant deadline) {
+      while (unfinished(partitions) > 0 && clock.instant().isBefore(deadline)) {
+        try {
+          Thread.sleep(10);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          return;
+        }
       }
+      int left = unfinished(partitions);
+      if (left > 0) {
+        log.warn(
+            "{}: {} records of revoked partitions did not finish within {}; their next owner"
+                + " does them again",
+            name,
+            left,
+            drainTimeout);
+      }
+    }
+
+    private int unfinished(Collection<TopicPartition> partitions) {
+      int unfinished = 0;
+      for (TopicPartition tp : partitions) {
+        PartitionOffsets offsets = ledger.of(tp);
+        if (offsets != null) {
+          unfinished += offsets.unfinished();
+        }
+      }
+      return unfinished;
     }
 
     @Override

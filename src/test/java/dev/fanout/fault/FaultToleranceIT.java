@@ -8,7 +8,6 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 import org.assertj.core.api.SoftAssertions;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -36,10 +35,6 @@ class FaultToleranceIT {
     assertCriteria("kill-9", IN_FLIGHT_BOUND.negate());
   }
 
-  @Disabled(
-      "known defect: the eager rebalance that evicts a killed member revokes the survivors'"
-          + " in-flight records, which are delivered again; these and finished records awaiting"
-          + " their commit are not in fanout_inflight_deliveries")
   @Test
   void killMinus9DuplicatesStayWithinTheKilledWorkersInFlightDeliveries() {
     assertCriteria("kill-9", IN_FLIGHT_BOUND);
@@ -50,9 +45,6 @@ class FaultToleranceIT {
     assertCriteria("sigterm", ZERO_DUPLICATES.negate());
   }
 
-  @Disabled(
-      "known defect: eager rebalances revoke every member's partitions; records still in flight"
-          + " on the members that stay are consumed again from the committed offset")
   @Test
   void sigtermDeliversNothingTwice() {
     assertCriteria("sigterm", ZERO_DUPLICATES);
@@ -63,9 +55,6 @@ class FaultToleranceIT {
     assertCriteria("rolling-restart", ZERO_DUPLICATES.negate());
   }
 
-  @Disabled(
-      "known defect: eager rebalances revoke every member's partitions; records still in flight"
-          + " on the members that stay are consumed again from the committed offset")
   @Test
   void rollingRestartDeliversNothingTwice() {
     assertCriteria("rolling-restart", ZERO_DUPLICATES);
@@ -76,10 +65,6 @@ class FaultToleranceIT {
     assertCriteria("membership-churn", ONE_DEAD_LETTER.negate());
   }
 
-  @Disabled(
-      "known defect: retry forks: a task still in flight when its partition is revoked is handed"
-          + " to the retry tier by the old owner and again by the new one, so one delivery id is"
-          + " dead-lettered several times")
   @Test
   void membershipChurnWithAFailingEndpointDeadLettersEachDeliveryOnce() {
     assertCriteria("membership-churn", ONE_DEAD_LETTER);

@@ -34,6 +34,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.MockConsumer;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.clients.consumer.OffsetCommitCallback;
 import org.apache.kafka.common.TopicPartition;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -48,7 +50,24 @@ class DispatcherTest {
   private static final TopicPartition P0 = new TopicPartition(TOPIC, 0);
   private static final URI URL = URI.create("https://hooks.example.com/y42");
 
-  private final MockConsumer<byte[], byte[]> consumer = new MockConsumer<>("earliest");
+  /** What the loop committed, as it asked; MockConsumer's own view resets on a rebalance. */
+  private final Map<TopicPartition, Long> commits = new java.util.concurrent.ConcurrentHashMap<>();
+
+  private final MockConsumer<byte[], byte[]> consumer =
+      new MockConsumer<>("earliest") {
+        @Override
+        public synchronized void commitSync(Map<TopicPartition, OffsetAndMetadata> offsets) {
+          offsets.forEach((tp, o) -> commits.put(tp, o.offset()));
+          super.commitSync(offsets);
+        }
+
+        @Override
+        public synchronized void commitAsync(
+            Map<TopicPartition, OffsetAndMetadata> offsets, OffsetCommitCallback callback) {
+          offsets.forEach((tp, o) -> commits.put(tp, o.offset()));
+          super.commitAsync(offsets, callback);
+        }
+      };
   private final HeldSender sender = new HeldSender();
   private final AtomicInteger tierWrites = new AtomicInteger();
   private final AtomicInteger tierFailuresLeft = new AtomicInteger();
@@ -65,6 +84,7 @@ class DispatcherTest {
           new DispatchListener() {},
           Duration.ZERO,
           Duration.ofSeconds(5),
+          Duration.ofSeconds(2),
           Clock.systemUTC());
   private final Thread loop = new Thread(dispatcher, "dispatcher-test");
 
@@ -140,6 +160,27 @@ class DispatcherTest {
   }
 
   @Test
+  void aRevokedPartitionsTasksThatEndInTimeAreCommittedBeforeItIsGivenUp() throws Exception {
+    start(2);
+    await().atMost(Duration.ofSeconds(5)).until(() -> sender.pending.size() == 2);
+
+    java.util.concurrent.atomic.AtomicBoolean revoking =
+        new java.util.concurrent.atomic.AtomicBoolean();
+    consumer.schedulePollTask(
+        () -> {
+          revoking.set(true);
+          consumer.rebalance(List.of());
+        });
+    await().atMost(Duration.ofSeconds(5)).untilTrue(revoking);
+    // The loop is now giving the partition back, its two requests still out: they answer.
+    sender.next().complete(new HttpResult.Response(200, null));
+    sender.next().complete(new HttpResult.Response(200, null));
+
+    await().atMost(Duration.ofSeconds(5)).until(() -> !dispatcher.hasAssignment());
+    assertThat(committed()).as("the next owner starts after both").isEqualTo(2);
+  }
+
+  @Test
   void aPartitionWhoseWritesKeepFailingIsNotConsumedUntilTheyGoThrough() throws Exception {
     tierFailuresLeft.set(4);
     start(1);
@@ -196,10 +237,7 @@ class DispatcherTest {
   }
 
   private long committed() {
-    synchronized (consumer) {
-      var offsets = consumer.committed(Set.of(P0));
-      return offsets.get(P0) == null ? 0 : offsets.get(P0).offset();
-    }
+    return commits.getOrDefault(P0, 0L);
   }
 
   private DeliveryEngine engine() {
