@@ -206,6 +206,7 @@ public final class FanoutWorker implements AutoCloseable {
             config.operations().rebalanceDrainTimeout(),
             clock);
     metrics.bindStuckPartitions(() -> events.stuckPartitions() + retries.stuckPartitions());
+    metrics.bindUncommitted(() -> events.uncommittedRecords() + retries.uncommittedRecords());
     metrics.bindUnreadableSecrets(store::unreadableSecrets);
     engineExecutor.every(1, TimeUnit.SECONDS, "subscription watch", this::stopIfTableLost);
     this.eventThread = new Thread(events, "fanout-events");

@@ -37,6 +37,7 @@ import java.util.function.Supplier;
  *   fanout.retries.scheduled{tier}          fanout_retries_scheduled_total
  *   fanout.held{reason}                     fanout_held_total           circuit_open | endpoint_busy (no attempt used)
  *   fanout.partitions.revoked               fanout_partitions_revoked_total
+ *   fanout.uncommitted.records              fanout_uncommitted_records  consumed, not committed: redone after a crash
  *   fanout.partitions.stuck                 fanout_partitions_stuck     not consumed: a write for their tasks keeps failing
  *   fanout.tasks.fenced                     fanout_tasks_fenced_total   tasks of a revoked partition, left to its next owner
  *   fanout.events{result}                   fanout_events_total         matched | unmatched | invalid_event | payload_too_large
@@ -128,6 +129,16 @@ public final class FanoutMetrics
   public void bindStuckPartitions(Supplier<Number> stuck) {
     Gauge.builder("fanout.partitions.stuck", stuck)
         .description("Partitions not consumed because a write for their tasks keeps failing")
+        .strongReference(true)
+        .register(registry);
+  }
+
+  /** Records consumed and not committed: at most what a crash now would make the group redo. */
+  public void bindUncommitted(Supplier<Number> uncommitted) {
+    Gauge.builder("fanout.uncommitted.records", uncommitted)
+        .description(
+            "Records consumed and not yet committed (an upper bound): a worker that died now"
+                + " would have these consumed again")
         .strongReference(true)
         .register(registry);
   }

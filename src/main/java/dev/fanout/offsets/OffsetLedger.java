@@ -57,6 +57,15 @@ public final class OffsetLedger {
         });
   }
 
+  /** Records consumed and not committed yet, over every owned partition (an upper bound). */
+  public long uncommitted() {
+    long total = 0;
+    for (PartitionOffsets p : partitions.values()) {
+      total += p.uncommitted();
+    }
+    return total;
+  }
+
   public int unfinished() {
     int total = 0;
     for (PartitionOffsets p : partitions.values()) {

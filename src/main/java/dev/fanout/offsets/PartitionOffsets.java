@@ -70,6 +70,14 @@ public final class PartitionOffsets {
     committed = Math.max(committed, position);
   }
 
+  /**
+   * Records consumed and not committed yet, finished or not: what the next owner would consume
+   * again if this member died now. An upper bound: it counts by offset, and offsets have gaps.
+   */
+  public synchronized long uncommitted() {
+    return registered.size() + Math.max(0, committable - Math.max(committed, 0));
+  }
+
   /** Registered offsets not finished yet. */
   public synchronized int unfinished() {
     return unfinished;

@@ -120,6 +120,11 @@ public final class Dispatcher implements Runnable {
     return assignedCount > 0;
   }
 
+  /** Records consumed and not yet committed: what a crash now would have consumed again. */
+  public long uncommittedRecords() {
+    return ledger.uncommitted();
+  }
+
   /**
    * Owned partitions whose consumption is stopped because a write for their tasks keeps failing.
    */

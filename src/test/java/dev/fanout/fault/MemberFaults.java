@@ -24,6 +24,7 @@ final class MemberFaults {
       Scenarios.awaitDeliveries(run, scale.events());
       WorkerProcess victim = workers.get(1);
       double inFlight = victim.metric("fanout_inflight_deliveries").orElse(-1);
+      double uncommitted = victim.metric("fanout_uncommitted_records").orElse(-1);
       Instant scraped = Instant.now();
       victim.kill();
       Instant faultAt = Instant.now();
@@ -50,15 +51,22 @@ final class MemberFaults {
       return result
           .note("survivors worked the load off before the restart", survivorsSettled)
           .note("in-flight at kill (fanout_inflight_deliveries)", (long) inFlight)
+          .note("uncommitted records at kill (fanout_uncommitted_records)", (long) uncommitted)
           .note("scrape to SIGKILL", Duration.between(scraped, faultAt).toMillis() + " ms")
           .note("partitions of the killed worker", exposure.partitions())
           .note("delivered but uncommitted at kill", exposure.deliveredUncommitted())
           .note("duplicates by partition", byPartition)
           .commonChecks()
           .check(
-              "duplicates <= killed worker's in-flight deliveries at the kill",
-              inFlight >= 0 && duplicates <= inFlight,
-              duplicates + " duplicates, " + (long) inFlight + " in flight")
+              "duplicates <= the killed worker's in-flight work at the kill: its uncommitted"
+                  + " records (fanout_uncommitted_records) times the webhooks per event",
+              uncommitted >= 0 && duplicates <= uncommitted * Scenarios.healthy().size(),
+              duplicates
+                  + " duplicates, "
+                  + (long) uncommitted
+                  + " uncommitted records x "
+                  + Scenarios.healthy().size()
+                  + " webhooks")
           .check(
               "duplicates in the killed worker's partitions <= its delivered-but-uncommitted work"
                   + " at the kill",

@@ -169,4 +169,20 @@ class PartitionOffsetsTest {
       offsets.register(offset);
     }
   }
+
+  @Test
+  void uncommittedCountsWhatACrashWouldHaveConsumedAgain() {
+    PartitionOffsets offsets = new PartitionOffsets();
+    for (long o = 0; o < 5; o++) {
+      offsets.register(o);
+    }
+    offsets.finish(0);
+    offsets.finish(1);
+    offsets.finish(3);
+    assertThat(offsets.uncommitted()).as("all five: nothing committed yet").isEqualTo(5);
+
+    offsets.markCommitted(offsets.toCommit().getAsLong());
+
+    assertThat(offsets.uncommitted()).as("2, 3 and 4: 3 is done but behind 2").isEqualTo(3);
+  }
 }
