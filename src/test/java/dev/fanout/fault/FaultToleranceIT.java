@@ -24,7 +24,7 @@ class FaultToleranceIT {
   private static final Map<String, ScenarioResult> RESULTS = new ConcurrentHashMap<>();
 
   private static final Predicate<ScenarioResult.Check> IN_FLIGHT_BOUND =
-      c -> c.criterion().contains("in-flight deliveries");
+      c -> c.criterion().contains("in-flight work");
   private static final Predicate<ScenarioResult.Check> ONE_DEAD_LETTER =
       c -> c.criterion().startsWith("at most one dead letter");
   private static final Predicate<ScenarioResult.Check> ZERO_DUPLICATES =
