@@ -17,16 +17,4 @@ public interface Source {
    * ({@code false}); called once for each, per write.
    */
   void writeFailing(boolean failing);
-
-  /** A source that is always owned and ignores failing writes, for tools that own no partition. */
-  Source NONE =
-      new Source() {
-        @Override
-        public boolean owned() {
-          return true;
-        }
-
-        @Override
-        public void writeFailing(boolean failing) {}
-      };
 }
