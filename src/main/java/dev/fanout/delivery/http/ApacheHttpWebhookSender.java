@@ -176,8 +176,15 @@ public final class ApacheHttpWebhookSender implements WebhookSender {
   public void close() {
     names.close();
     // The worker closes the sender after its loops have drained: what is still in flight then
-    // (a black hole's requests) is given up, not waited for. A graceful close would wait for those
-    // connections, and the client then trips over its own closed selector.
+    // (a black hole's requests) is given up, not waited for. The I/O reactor is asked to stop and
+    // given a moment to close its channels itself; closing it outright while it does so makes it
+    // trip over its own closed selector.
+    client.initiateShutdown();
+    try {
+      client.awaitShutdown(TimeValue.ofSeconds(2));
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
     client.close(CloseMode.IMMEDIATE);
     deadlines.close();
   }
