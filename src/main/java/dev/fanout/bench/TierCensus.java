@@ -1,7 +1,6 @@
 package dev.fanout.bench;
 
-import dev.fanout.deadletter.DeadLetterHeaders;
-import dev.fanout.retry.RetryHeaders;
+import dev.fanout.kafka.FanoutHeaders;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import java.util.Set;
@@ -46,7 +45,7 @@ final class TierCensus {
       String tier =
           r.topic().startsWith(retryPrefix) ? r.topic().substring(retryPrefix.length()) : r.topic();
       retriesByTier.merge(tier, 1L, Long::sum);
-      String webhook = header(r, RetryHeaders.WEBHOOK_ID);
+      String webhook = header(r, FanoutHeaders.WEBHOOK_ID);
       if (webhook == null) {
         unattributedRetries++;
       } else if (healthyWebhooks.contains(webhook)) {
@@ -61,9 +60,9 @@ final class TierCensus {
   void deadLetters(Iterable<? extends ConsumerRecord<?, ?>> records) {
     for (ConsumerRecord<?, ?> r : records) {
       deadLetters++;
-      String reason = header(r, DeadLetterHeaders.REASON);
+      String reason = header(r, FanoutHeaders.REASON);
       deadLettersByReason.merge(reason == null ? "(none)" : reason, 1L, Long::sum);
-      String webhook = header(r, DeadLetterHeaders.WEBHOOK_ID);
+      String webhook = header(r, FanoutHeaders.WEBHOOK_ID);
       if (webhook != null && healthyWebhooks.contains(webhook)) {
         healthyDeadLetters++;
       }

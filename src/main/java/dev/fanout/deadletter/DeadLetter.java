@@ -8,7 +8,8 @@ import java.time.Instant;
  * written is the original event bytes; everything here becomes a {@code fanout.*} header.
  *
  * <p>Fields that do not apply are null (an invalid event has no webhook, no delivery and perhaps no
- * event id) or 0 ({@code httpStatus} without a response, {@code attempts} without an attempt).
+ * event id) or 0 ({@code httpStatus} without a response, {@code attempts} without an attempt,
+ * {@code replays} for a delivery never replayed).
  */
 public record DeadLetter(
     Origin origin,
@@ -22,10 +23,12 @@ public record DeadLetter(
     String error,
     int attempts,
     Instant firstAttemptAt,
-    Instant lastAttemptAt) {
+    Instant lastAttemptAt,
+    int replays) {
 
   /** An event that could not be read at all: no webhook was ever involved. */
   public static DeadLetter unusableEvent(Origin origin, byte[] value, String reason, String error) {
-    return new DeadLetter(origin, value, reason, null, null, null, null, 0, error, 0, null, null);
+    return new DeadLetter(
+        origin, value, reason, null, null, null, null, 0, error, 0, null, null, 0);
   }
 }

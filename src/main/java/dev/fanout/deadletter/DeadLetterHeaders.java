@@ -1,36 +1,37 @@
 package dev.fanout.deadletter;
 
+import static dev.fanout.kafka.FanoutHeaders.ATTEMPTS;
+import static dev.fanout.kafka.FanoutHeaders.DELIVERY_ID;
+import static dev.fanout.kafka.FanoutHeaders.ERROR;
+import static dev.fanout.kafka.FanoutHeaders.EVENT_ID;
+import static dev.fanout.kafka.FanoutHeaders.EVENT_TYPE;
+import static dev.fanout.kafka.FanoutHeaders.FIRST_ATTEMPT_AT;
+import static dev.fanout.kafka.FanoutHeaders.HTTP_STATUS;
+import static dev.fanout.kafka.FanoutHeaders.LAST_ATTEMPT_AT;
+import static dev.fanout.kafka.FanoutHeaders.REASON;
+import static dev.fanout.kafka.FanoutHeaders.REPLAYS;
+import static dev.fanout.kafka.FanoutHeaders.SOURCE_OFFSET;
+import static dev.fanout.kafka.FanoutHeaders.SOURCE_PARTITION;
+import static dev.fanout.kafka.FanoutHeaders.SOURCE_TIMESTAMP;
+import static dev.fanout.kafka.FanoutHeaders.SOURCE_TOPIC;
+import static dev.fanout.kafka.FanoutHeaders.WEBHOOK_ID;
+
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Map;
+import org.apache.kafka.common.header.Headers;
 
 /**
- * The {@code fanout.*} context headers of a dead-letter record, as UTF-8 strings. Headers that do
- * not apply are left out rather than written empty.
+ * The headers of a dead-letter record: the source record's own headers, as they came, then the
+ * {@code fanout.*} context, as UTF-8 strings. Context that does not apply is left out rather than
+ * written empty.
  */
 public final class DeadLetterHeaders {
-  public static final String REASON = "fanout.reason";
-  public static final String WEBHOOK_ID = "fanout.webhook.id";
-  public static final String DELIVERY_ID = "fanout.delivery.id";
-  public static final String EVENT_ID = "fanout.event.id";
-  public static final String EVENT_TYPE = "fanout.event.type";
-  public static final String HTTP_STATUS = "fanout.http.status";
-  public static final String ERROR = "fanout.error";
-  public static final String ATTEMPTS = "fanout.attempts";
-  public static final String FIRST_ATTEMPT_AT = "fanout.first.attempt.at";
-  public static final String LAST_ATTEMPT_AT = "fanout.last.attempt.at";
-  public static final String SOURCE_TOPIC = "fanout.source.topic";
-  public static final String SOURCE_PARTITION = "fanout.source.partition";
-  public static final String SOURCE_OFFSET = "fanout.source.offset";
-
   static final int MAX_ERROR_BYTES = 1024;
 
   private DeadLetterHeaders() {}
 
-  public static List<Map.Entry<String, byte[]>> of(DeadLetter d) {
-    List<Map.Entry<String, byte[]>> headers = new ArrayList<>(13);
+  public static void write(DeadLetter d, Headers headers) {
+    d.origin().headers().forEach(headers::add);
     add(headers, REASON, d.reason());
     add(headers, WEBHOOK_ID, d.webhookId());
     add(headers, DELIVERY_ID, d.deliveryId());
@@ -41,15 +42,16 @@ public final class DeadLetterHeaders {
     add(headers, ATTEMPTS, Integer.toString(d.attempts()));
     add(headers, FIRST_ATTEMPT_AT, rfc3339(d.firstAttemptAt()));
     add(headers, LAST_ATTEMPT_AT, rfc3339(d.lastAttemptAt()));
+    add(headers, REPLAYS, d.replays() > 0 ? Integer.toString(d.replays()) : null);
     add(headers, SOURCE_TOPIC, d.origin().topic());
     add(headers, SOURCE_PARTITION, Integer.toString(d.origin().partition()));
     add(headers, SOURCE_OFFSET, Long.toString(d.origin().offset()));
-    return headers;
+    add(headers, SOURCE_TIMESTAMP, rfc3339(d.origin().timestamp()));
   }
 
-  private static void add(List<Map.Entry<String, byte[]>> headers, String name, String value) {
+  private static void add(Headers headers, String name, String value) {
     if (value != null) {
-      headers.add(Map.entry(name, value.getBytes(StandardCharsets.UTF_8)));
+      headers.add(name, value.getBytes(StandardCharsets.UTF_8));
     }
   }
 

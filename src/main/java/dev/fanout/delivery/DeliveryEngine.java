@@ -2,6 +2,7 @@ package dev.fanout.delivery;
 
 import dev.fanout.deadletter.DeadLetter;
 import dev.fanout.deadletter.DeadLetterWriter;
+import dev.fanout.deadletter.Reasons;
 import dev.fanout.subscription.Subscription;
 import java.time.Clock;
 import java.time.Duration;
@@ -132,7 +133,8 @@ public final class DeliveryEngine {
     String secretProblem = task.subscription().secretProblem();
     if (secretProblem != null) {
       // Fail closed: a webhook whose secret cannot be read gets nothing, unsigned or otherwise.
-      writeDeadLetter(deadLetterOf(task, "secret_unavailable", 0, secretProblem), source, done);
+      writeDeadLetter(
+          deadLetterOf(task, Reasons.SECRET_UNAVAILABLE, 0, secretProblem), source, done);
       return done;
     }
     scheduler.offer(new Attempt(task, source, done));
@@ -230,7 +232,10 @@ public final class DeliveryEngine {
           e.getClass().getName());
       writeDeadLetter(
           deadLetterOf(
-              attempted, "invalid_event", 0, "request not built: " + e.getClass().getSimpleName()),
+              attempted,
+              Reasons.INVALID_EVENT,
+              0,
+              "request not built: " + e.getClass().getSimpleName()),
           source,
           done);
       return;
@@ -330,7 +335,10 @@ public final class DeliveryEngine {
     } else {
       writeDeadLetter(
           deadLetterOf(
-              task, "expired", 0, reason + " for " + Endpoints.key(task.subscription().url())),
+              task,
+              Reasons.EXPIRED,
+              0,
+              reason + " for " + Endpoints.key(task.subscription().url())),
           source,
           done);
     }
@@ -354,7 +362,7 @@ public final class DeliveryEngine {
           if (refused(error)) {
             // Retrying the same write cannot help: the task ends in the dead-letter topic.
             writeDeadLetter(
-                deadLetterOf(task, "payload_too_large", 0, "too large for a retry tier"),
+                deadLetterOf(task, Reasons.PAYLOAD_TOO_LARGE, 0, "too large for a retry tier"),
                 source,
                 done);
             return true;
@@ -483,6 +491,7 @@ public final class DeliveryEngine {
         error,
         task.attempts(),
         task.firstAttemptAt(),
-        task.lastAttemptAt());
+        task.lastAttemptAt(),
+        task.replays());
   }
 }

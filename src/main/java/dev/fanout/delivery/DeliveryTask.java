@@ -15,6 +15,7 @@ import java.time.Instant;
  * @param holds times the task was handed to a retry tier without an attempt (an open breaker, an
  *     endpoint that could not take it in time); later holds last longer
  * @param firstHeldAt when the task was first held; null if never
+ * @param replays times the delivery was replayed from the dead-letter topic or resent from the log
  */
 public record DeliveryTask(
     Event event,
@@ -25,7 +26,8 @@ public record DeliveryTask(
     Instant firstAttemptAt,
     Instant lastAttemptAt,
     int holds,
-    Instant firstHeldAt) {
+    Instant firstHeldAt,
+    int replays) {
 
   public static DeliveryTask first(Event event, Subscription subscription, Origin origin) {
     return new DeliveryTask(
@@ -37,7 +39,8 @@ public record DeliveryTask(
         null,
         null,
         0,
-        null);
+        null,
+        0);
   }
 
   public DeliveryTask afterAttempt(Instant startedAt) {
@@ -50,7 +53,8 @@ public record DeliveryTask(
         firstAttemptAt == null ? startedAt : firstAttemptAt,
         startedAt,
         holds,
-        firstHeldAt);
+        firstHeldAt,
+        replays);
   }
 
   public DeliveryTask afterHold(Instant heldAt) {
@@ -63,7 +67,8 @@ public record DeliveryTask(
         firstAttemptAt,
         lastAttemptAt,
         holds + 1,
-        firstHeldAt == null ? heldAt : firstHeldAt);
+        firstHeldAt == null ? heldAt : firstHeldAt,
+        replays);
   }
 
   /**

@@ -1,5 +1,7 @@
 package dev.fanout.delivery;
 
+import dev.fanout.deadletter.Reasons;
+
 /**
  * The outcome table of the contract, and the only place that reads HTTP statuses:
  *
@@ -26,21 +28,22 @@ public final class OutcomeClassifier {
     }
     HttpResult.Failure failure = (HttpResult.Failure) result;
     return switch (failure.kind()) {
-      case BLOCKED_TARGET -> new Outcome.DeadLetter("blocked_target", 0, failure.message(), false);
-      case TIMEOUT -> new Outcome.Retry("timeout", 0, null, failure.message(), true);
-      case CONNECT -> new Outcome.Retry("connect", 0, null, failure.message(), true);
+      case BLOCKED_TARGET ->
+          new Outcome.DeadLetter(Reasons.BLOCKED_TARGET, 0, failure.message(), false);
+      case TIMEOUT -> new Outcome.Retry(Reasons.TIMEOUT, 0, null, failure.message(), true);
+      case CONNECT -> new Outcome.Retry(Reasons.CONNECT, 0, null, failure.message(), true);
     };
   }
 
   /** Whether no answer came within the request timeout. */
   public static boolean timedOut(Outcome outcome) {
-    return outcome instanceof Outcome.Retry r && r.reason().equals("timeout");
+    return outcome instanceof Outcome.Retry r && r.reason().equals(Reasons.TIMEOUT);
   }
 
   /** Whether the outcome says the host is overloaded: a timeout, 429 or 503. */
   public static boolean overload(Outcome outcome) {
     return outcome instanceof Outcome.Retry r
-        && (r.reason().equals("timeout") || r.status() == 429 || r.status() == 503);
+        && (r.reason().equals(Reasons.TIMEOUT) || r.status() == 429 || r.status() == 503);
   }
 
   private static Outcome classify(HttpResult.Response response) {
@@ -50,13 +53,13 @@ public final class OutcomeClassifier {
     }
     String message = "endpoint answered HTTP " + status;
     if (status == 410) {
-      return new Outcome.DeadLetter("gone", status, message, true);
+      return new Outcome.DeadLetter(Reasons.GONE, status, message, true);
     }
     if (status == 413) {
-      return new Outcome.DeadLetter("payload_too_large", status, message, false);
+      return new Outcome.DeadLetter(Reasons.PAYLOAD_TOO_LARGE, status, message, false);
     }
     boolean endpointFailure = status >= 500 || status == 408 || status == 429;
     return new Outcome.Retry(
-        "http_status", status, response.retryAfter(), message, endpointFailure);
+        Reasons.HTTP_STATUS, status, response.retryAfter(), message, endpointFailure);
   }
 }

@@ -3,6 +3,7 @@ package dev.fanout.event;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
+import dev.fanout.deadletter.Reasons;
 import java.io.IOException;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
@@ -33,11 +34,11 @@ public final class EventParser {
 
   public Result parse(byte[] value) {
     if (value == null || value.length == 0) {
-      return new Rejected("invalid_event", "empty record value");
+      return new Rejected(Reasons.INVALID_EVENT, "empty record value");
     }
     if (value.length > maxBodyBytes) {
       return new Rejected(
-          "payload_too_large",
+          Reasons.PAYLOAD_TOO_LARGE,
           "event is " + value.length + " bytes, more than the " + maxBodyBytes + " allowed");
     }
     String id = null;
@@ -46,7 +47,7 @@ public final class EventParser {
     String occurredAt = null;
     try (JsonParser p = JSON.createParser(value)) {
       if (p.nextToken() != JsonToken.START_OBJECT) {
-        return new Rejected("invalid_event", "event is not a JSON object");
+        return new Rejected(Reasons.INVALID_EVENT, "event is not a JSON object");
       }
       JsonToken token;
       while ((token = p.nextToken()) == JsonToken.FIELD_NAME) {
@@ -62,14 +63,14 @@ public final class EventParser {
         }
       }
       if (token != JsonToken.END_OBJECT || p.nextToken() != null) {
-        return new Rejected("invalid_event", "event is not a single JSON object");
+        return new Rejected(Reasons.INVALID_EVENT, "event is not a single JSON object");
       }
     } catch (IOException e) {
-      return new Rejected("invalid_event", "event is not valid JSON");
+      return new Rejected(Reasons.INVALID_EVENT, "event is not valid JSON");
     }
     String missing = missing(id, "id", type, "type", spaceId, "space_id");
     if (missing != null) {
-      return new Rejected("invalid_event", "event needs a non-empty string " + missing);
+      return new Rejected(Reasons.INVALID_EVENT, "event needs a non-empty string " + missing);
     }
     return new Parsed(new Event(id, type, spaceId, instant(occurredAt), value));
   }

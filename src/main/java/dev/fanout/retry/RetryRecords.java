@@ -3,6 +3,7 @@ package dev.fanout.retry;
 import dev.fanout.delivery.DeliveryTask;
 import dev.fanout.event.Event;
 import dev.fanout.event.Origin;
+import dev.fanout.kafka.FanoutHeaders;
 import dev.fanout.subscription.Subscription;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
@@ -25,7 +26,8 @@ public final class RetryRecords {
       int holds,
       Instant firstHeldAt,
       Instant dueAt,
-      Origin origin) {}
+      Origin origin,
+      int replays) {}
 
   public static ProducerRecord<byte[], byte[]> write(
       String topic, DeliveryTask task, Instant dueAt) {
@@ -33,20 +35,24 @@ public final class RetryRecords {
     ProducerRecord<byte[], byte[]> record =
         new ProducerRecord<>(topic, null, origin.key(), task.event().body());
     Headers h = record.headers();
-    put(h, RetryHeaders.WEBHOOK_ID, task.subscription().id());
-    put(h, RetryHeaders.DELIVERY_ID, task.deliveryId());
-    put(h, RetryHeaders.ATTEMPTS, Integer.toString(task.attempts()));
-    putIfPresent(h, RetryHeaders.FIRST_ATTEMPT_AT, task.firstAttemptAt());
-    putIfPresent(h, RetryHeaders.LAST_ATTEMPT_AT, task.lastAttemptAt());
+    origin.headers().forEach(h::add);
+    put(h, FanoutHeaders.WEBHOOK_ID, task.subscription().id());
+    put(h, FanoutHeaders.DELIVERY_ID, task.deliveryId());
+    put(h, FanoutHeaders.ATTEMPTS, Integer.toString(task.attempts()));
+    putIfPresent(h, FanoutHeaders.FIRST_ATTEMPT_AT, task.firstAttemptAt());
+    putIfPresent(h, FanoutHeaders.LAST_ATTEMPT_AT, task.lastAttemptAt());
     if (task.holds() > 0) {
-      put(h, RetryHeaders.HOLDS, Integer.toString(task.holds()));
+      put(h, FanoutHeaders.HOLDS, Integer.toString(task.holds()));
     }
-    putIfPresent(h, RetryHeaders.FIRST_HELD_AT, task.firstHeldAt());
-    put(h, RetryHeaders.DUE_AT, dueAt.toString());
-    put(h, RetryHeaders.SOURCE_TOPIC, origin.topic());
-    put(h, RetryHeaders.SOURCE_PARTITION, Integer.toString(origin.partition()));
-    put(h, RetryHeaders.SOURCE_OFFSET, Long.toString(origin.offset()));
-    put(h, RetryHeaders.SOURCE_TIMESTAMP, origin.timestamp().toString());
+    putIfPresent(h, FanoutHeaders.FIRST_HELD_AT, task.firstHeldAt());
+    if (task.replays() > 0) {
+      put(h, FanoutHeaders.REPLAYS, Integer.toString(task.replays()));
+    }
+    put(h, FanoutHeaders.DUE_AT, dueAt.toString());
+    put(h, FanoutHeaders.SOURCE_TOPIC, origin.topic());
+    put(h, FanoutHeaders.SOURCE_PARTITION, Integer.toString(origin.partition()));
+    put(h, FanoutHeaders.SOURCE_OFFSET, Long.toString(origin.offset()));
+    put(h, FanoutHeaders.SOURCE_TIMESTAMP, origin.timestamp().toString());
     return record;
   }
 
@@ -58,29 +64,34 @@ public final class RetryRecords {
   public static Pending read(ConsumerRecord<byte[], byte[]> record) {
     Headers h = record.headers();
     try {
-      int attempts = Integer.parseInt(get(h, RetryHeaders.ATTEMPTS, true));
-      String first = get(h, RetryHeaders.FIRST_ATTEMPT_AT, attempts > 0);
-      String last = get(h, RetryHeaders.LAST_ATTEMPT_AT, attempts > 0);
-      String holds = get(h, RetryHeaders.HOLDS, false);
-      String firstHeld = get(h, RetryHeaders.FIRST_HELD_AT, holds != null);
-      if (attempts < 0 || (holds != null && Integer.parseInt(holds) < 0)) {
+      int attempts = Integer.parseInt(get(h, FanoutHeaders.ATTEMPTS, true));
+      String first = get(h, FanoutHeaders.FIRST_ATTEMPT_AT, attempts > 0);
+      String last = get(h, FanoutHeaders.LAST_ATTEMPT_AT, attempts > 0);
+      String holds = get(h, FanoutHeaders.HOLDS, false);
+      String firstHeld = get(h, FanoutHeaders.FIRST_HELD_AT, holds != null);
+      String replays = get(h, FanoutHeaders.REPLAYS, false);
+      if (attempts < 0
+          || (holds != null && Integer.parseInt(holds) < 0)
+          || (replays != null && Integer.parseInt(replays) < 0)) {
         throw new IllegalArgumentException("negative count");
       }
       return new Pending(
-          get(h, RetryHeaders.WEBHOOK_ID, true),
-          get(h, RetryHeaders.DELIVERY_ID, true),
+          get(h, FanoutHeaders.WEBHOOK_ID, true),
+          get(h, FanoutHeaders.DELIVERY_ID, true),
           attempts,
           first == null ? null : Instant.parse(first),
           last == null ? null : Instant.parse(last),
           holds == null ? 0 : Integer.parseInt(holds),
           firstHeld == null ? null : Instant.parse(firstHeld),
-          Instant.parse(get(h, RetryHeaders.DUE_AT, true)),
+          Instant.parse(get(h, FanoutHeaders.DUE_AT, true)),
           new Origin(
-              get(h, RetryHeaders.SOURCE_TOPIC, true),
-              Integer.parseInt(get(h, RetryHeaders.SOURCE_PARTITION, true)),
-              Long.parseLong(get(h, RetryHeaders.SOURCE_OFFSET, true)),
+              get(h, FanoutHeaders.SOURCE_TOPIC, true),
+              Integer.parseInt(get(h, FanoutHeaders.SOURCE_PARTITION, true)),
+              Long.parseLong(get(h, FanoutHeaders.SOURCE_OFFSET, true)),
               record.key(),
-              Instant.parse(get(h, RetryHeaders.SOURCE_TIMESTAMP, true))));
+              Instant.parse(get(h, FanoutHeaders.SOURCE_TIMESTAMP, true)),
+              Origin.sourceHeaders(h)),
+          replays == null ? 0 : Integer.parseInt(replays));
     } catch (RuntimeException e) {
       throw new IllegalArgumentException("unreadable retry record: " + e.getMessage(), e);
     }
@@ -97,7 +108,8 @@ public final class RetryRecords {
         pending.firstAttemptAt(),
         pending.lastAttemptAt(),
         pending.holds(),
-        pending.firstHeldAt());
+        pending.firstHeldAt(),
+        pending.replays());
   }
 
   private static void putIfPresent(Headers headers, String name, Instant value) {

@@ -1,6 +1,7 @@
 package dev.fanout.retry;
 
 import dev.fanout.deadletter.DeadLetter;
+import dev.fanout.deadletter.Reasons;
 import dev.fanout.event.Event;
 import dev.fanout.event.EventParser;
 import dev.fanout.subscription.Subscription;
@@ -52,7 +53,7 @@ public final class RetryRouter implements RecordRouter {
     } catch (IllegalArgumentException e) {
       return new Route.DeadLetter(
           DeadLetter.unusableEvent(
-              EventRouter.origin(record), record.value(), "invalid_event", e.getMessage()));
+              EventRouter.origin(record), record.value(), Reasons.INVALID_EVENT, e.getMessage()));
     }
     Instant now = clock.instant();
     boolean due = !now.isBefore(pending.dueAt());
@@ -110,6 +111,7 @@ public final class RetryRouter implements RecordRouter {
         rejected.message(),
         pending.attempts(),
         pending.firstAttemptAt(),
-        pending.lastAttemptAt());
+        pending.lastAttemptAt(),
+        pending.replays());
   }
 }

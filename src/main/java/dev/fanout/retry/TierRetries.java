@@ -1,5 +1,6 @@
 package dev.fanout.retry;
 
+import dev.fanout.deadletter.Reasons;
 import dev.fanout.delivery.DeliveryTask;
 import dev.fanout.delivery.Outcome;
 import dev.fanout.delivery.Retries;
@@ -44,6 +45,6 @@ public final class TierRetries implements Retries {
 
   private Plan later(Instant startedAt, Duration delay) {
     Instant dueAt = clock.instant().plus(delay);
-    return policy.expired(startedAt, dueAt) ? new GiveUp("expired") : new Later(dueAt, delay);
+    return policy.expired(startedAt, dueAt) ? new GiveUp(Reasons.EXPIRED) : new Later(dueAt, delay);
   }
 }

@@ -57,6 +57,7 @@ public final class EventRouter implements RecordRouter {
         record.partition(),
         record.offset(),
         record.key(),
-        Instant.ofEpochMilli(record.timestamp()));
+        Instant.ofEpochMilli(record.timestamp()),
+        Origin.sourceHeaders(record.headers()));
   }
 }

@@ -1046,7 +1046,8 @@ class DeliveryEngineTest {
         firstAttemptAt,
         firstAttemptAt.plusSeconds(1),
         0,
-        null);
+        null,
+        0);
   }
 
   private static Event event(String id) {

@@ -6,7 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.fanout.app.FanoutWorker;
-import dev.fanout.retry.RetryHeaders;
+import dev.fanout.kafka.FanoutHeaders;
 import dev.fanout.signing.SecretCipher;
 import dev.fanout.testing.FanoutHarness;
 import dev.fanout.testing.TestReceiver;
@@ -162,15 +162,15 @@ class ConcentratedTrafficIT {
     worker.close();
 
     List<ConsumerRecord<byte[], byte[]>> holds =
-        fanout.retryRecords().stream().filter(r -> header(r, RetryHeaders.HOLDS) != null).toList();
+        fanout.retryRecords().stream().filter(r -> header(r, FanoutHeaders.HOLDS) != null).toList();
     Map<String, List<Integer>> holdsByTask =
         holds.stream()
             .collect(
                 Collectors.groupingBy(
-                    r -> header(r, RetryHeaders.DELIVERY_ID),
+                    r -> header(r, FanoutHeaders.DELIVERY_ID),
                     TreeMap::new,
                     Collectors.mapping(
-                        r -> Integer.parseInt(header(r, RetryHeaders.HOLDS)),
+                        r -> Integer.parseInt(header(r, FanoutHeaders.HOLDS)),
                         Collectors.toList())));
     assertThat(holdsByTask).hasSizeGreaterThanOrEqualTo(10);
     holdsByTask.forEach(
@@ -180,11 +180,11 @@ class ConcentratedTrafficIT {
               .isEqualTo(java.util.stream.IntStream.rangeClosed(1, counts.size()).boxed().toList());
         });
     for (ConsumerRecord<byte[], byte[]> hold : holds) {
-      int n = Integer.parseInt(header(hold, RetryHeaders.HOLDS));
+      int n = Integer.parseInt(header(hold, FanoutHeaders.HOLDS));
       Duration wait =
           Duration.between(
               Instant.ofEpochMilli(hold.timestamp()),
-              Instant.parse(header(hold, RetryHeaders.DUE_AT)));
+              Instant.parse(header(hold, FanoutHeaders.DUE_AT)));
       Duration expected = Duration.ofMillis(Math.min(5_000, 200L << (n - 1)));
       assertThat(wait)
           .as("hold %d waits 200 ms × 2^%d, at most 5 s", n, n - 1)
@@ -196,7 +196,7 @@ class ConcentratedTrafficIT {
     return records.stream()
         .collect(
             Collectors.groupingBy(
-                r -> header(r, RetryHeaders.WEBHOOK_ID), TreeMap::new, Collectors.counting()));
+                r -> header(r, FanoutHeaders.WEBHOOK_ID), TreeMap::new, Collectors.counting()));
   }
 
   private static double counter(FanoutWorker worker, String name, String tag, String value) {

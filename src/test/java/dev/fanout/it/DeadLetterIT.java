@@ -47,7 +47,10 @@ class DeadLetterIT {
     String webhookId = fanout.addWebhook(receiver.url("/fail"), "job.failed", SECRET);
     fanout.startWorker();
     String produced = event("evt_fail", "job.failed");
-    fanout.produceEvent(fanout.jobsTopic(), produced);
+    String traceparent = "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01";
+    Instant beforeProduce = Instant.now();
+    fanout.produceEventWithHeaders(
+        fanout.jobsTopic(), produced, Map.of("traceparent", traceparent, "schema-id", "7"));
 
     List<ConsumerRecord<byte[], byte[]>> dead = fanout.deadLetters(1, WAIT);
     assertThat(dead).hasSize(1);
@@ -71,6 +74,14 @@ class DeadLetterIT {
     assertThat(header(record, "fanout.source.topic")).isEqualTo(fanout.jobsTopic());
     assertThat(header(record, "fanout.source.partition")).matches("[0-2]");
     assertThat(header(record, "fanout.source.offset")).isEqualTo("0");
+    // The source record's own headers travel through every retry tier to the dead letter; its
+    // time is kept in a header, while the dead letter is stamped when it failed.
+    assertThat(header(record, "traceparent")).isEqualTo(traceparent);
+    assertThat(header(record, "schema-id")).isEqualTo("7");
+    assertThat(record.headers().headers("traceparent")).hasSize(1);
+    Instant sourceTime = Instant.parse(header(record, "fanout.source.timestamp"));
+    assertThat(sourceTime).isBetween(beforeProduce.minusSeconds(5), first);
+    assertThat(Instant.ofEpochMilli(record.timestamp())).isAfterOrEqualTo(last.minusSeconds(1));
     record
         .headers()
         .forEach(

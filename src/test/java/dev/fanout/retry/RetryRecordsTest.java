@@ -7,6 +7,7 @@ import dev.fanout.delivery.DeliveryIds;
 import dev.fanout.delivery.DeliveryTask;
 import dev.fanout.event.Event;
 import dev.fanout.event.Origin;
+import dev.fanout.kafka.FanoutHeaders;
 import dev.fanout.subscription.Subscription;
 import dev.fanout.testing.TestSubscriptions;
 import java.net.URI;
@@ -16,6 +17,7 @@ import java.util.Optional;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.header.Headers;
+import org.apache.kafka.common.header.internals.RecordHeader;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.common.record.TimestampType;
 import org.junit.jupiter.api.Test;
@@ -67,6 +69,49 @@ class RetryRecordsTest {
   }
 
   @Test
+  void theSourceRecordsOwnHeadersAndTheReplayCountTravelThroughATier() {
+    DeliveryTask plain = task(1, FIRST, FIRST);
+    Origin traced =
+        new Origin(
+            "y42.events.jobs",
+            3,
+            42,
+            KEY,
+            RECORD_TIME,
+            java.util.List.of(
+                new RecordHeader("traceparent", bytes("00-4bf92f3577b34da6-00f067aa0ba902b7-01")),
+                new RecordHeader("schema-id", bytes("7"))));
+    DeliveryTask replayed =
+        new DeliveryTask(
+            plain.event(),
+            plain.subscription(),
+            plain.deliveryId(),
+            traced,
+            0,
+            null,
+            null,
+            0,
+            null,
+            2);
+
+    ProducerRecord<byte[], byte[]> written = RetryRecords.write(TOPIC, replayed, DUE);
+    RetryRecords.Pending pending = RetryRecords.read(consumed(written));
+
+    assertThat(written.headers().lastHeader("traceparent").value())
+        .isEqualTo(bytes("00-4bf92f3577b34da6-00f067aa0ba902b7-01"));
+    assertThat(pending.replays()).isEqualTo(2);
+    assertThat(pending.origin().headers())
+        .extracting(h -> h.key() + "=" + new String(h.value(), StandardCharsets.UTF_8))
+        .containsExactly("traceparent=00-4bf92f3577b34da6-00f067aa0ba902b7-01", "schema-id=7");
+    assertThat(RetryRecords.read(consumed(RetryRecords.write(TOPIC, plain, DUE))).replays())
+        .isZero();
+  }
+
+  private static byte[] bytes(String text) {
+    return text.getBytes(StandardCharsets.UTF_8);
+  }
+
+  @Test
   void taskHeldBeforeItsFirstAttemptComesBackWithoutAttemptTimes() {
     RetryRecords.Pending pending =
         RetryRecords.read(consumed(RetryRecords.write(TOPIC, task(0, null, null), DUE)));
@@ -88,7 +133,8 @@ class RetryRecordsTest {
             FIRST,
             FIRST,
             0,
-            null);
+            null,
+            0);
 
     ProducerRecord<byte[], byte[]> written = RetryRecords.write(TOPIC, keyless, DUE);
 
@@ -117,16 +163,16 @@ class RetryRecordsTest {
   @ParameterizedTest
   @ValueSource(
       strings = {
-        RetryHeaders.WEBHOOK_ID,
-        RetryHeaders.DELIVERY_ID,
-        RetryHeaders.ATTEMPTS,
-        RetryHeaders.DUE_AT,
-        RetryHeaders.SOURCE_TOPIC,
-        RetryHeaders.SOURCE_PARTITION,
-        RetryHeaders.SOURCE_OFFSET,
-        RetryHeaders.SOURCE_TIMESTAMP,
-        RetryHeaders.FIRST_ATTEMPT_AT,
-        RetryHeaders.LAST_ATTEMPT_AT
+        FanoutHeaders.WEBHOOK_ID,
+        FanoutHeaders.DELIVERY_ID,
+        FanoutHeaders.ATTEMPTS,
+        FanoutHeaders.DUE_AT,
+        FanoutHeaders.SOURCE_TOPIC,
+        FanoutHeaders.SOURCE_PARTITION,
+        FanoutHeaders.SOURCE_OFFSET,
+        FanoutHeaders.SOURCE_TIMESTAMP,
+        FanoutHeaders.FIRST_ATTEMPT_AT,
+        FanoutHeaders.LAST_ATTEMPT_AT
       })
   void missingRequiredHeaderIsAnIllegalArgumentNamingIt(String header) {
     ProducerRecord<byte[], byte[]> written = RetryRecords.write(TOPIC, task(1, FIRST, FIRST), DUE);
@@ -140,12 +186,12 @@ class RetryRecordsTest {
   @ParameterizedTest
   @ValueSource(
       strings = {
-        RetryHeaders.ATTEMPTS,
-        RetryHeaders.DUE_AT,
-        RetryHeaders.FIRST_ATTEMPT_AT,
-        RetryHeaders.SOURCE_PARTITION,
-        RetryHeaders.SOURCE_OFFSET,
-        RetryHeaders.SOURCE_TIMESTAMP
+        FanoutHeaders.ATTEMPTS,
+        FanoutHeaders.DUE_AT,
+        FanoutHeaders.FIRST_ATTEMPT_AT,
+        FanoutHeaders.SOURCE_PARTITION,
+        FanoutHeaders.SOURCE_OFFSET,
+        FanoutHeaders.SOURCE_TIMESTAMP
       })
   void unreadableHeaderIsAnIllegalArgument(String header) {
     ProducerRecord<byte[], byte[]> written = RetryRecords.write(TOPIC, task(1, FIRST, FIRST), DUE);
@@ -162,31 +208,31 @@ class RetryRecordsTest {
     // First-attempt time without a last-attempt time, and attempts made: it could never be
     // written back, so it is dead-lettered as unreadable when read.
     ProducerRecord<byte[], byte[]> written = RetryRecords.write(TOPIC, task(2, FIRST, LAST), DUE);
-    written.headers().remove(RetryHeaders.LAST_ATTEMPT_AT);
+    written.headers().remove(FanoutHeaders.LAST_ATTEMPT_AT);
 
     assertThatThrownBy(() -> RetryRecords.read(consumed(written)))
         .isInstanceOf(IllegalArgumentException.class)
-        .hasMessageContaining(RetryHeaders.LAST_ATTEMPT_AT);
+        .hasMessageContaining(FanoutHeaders.LAST_ATTEMPT_AT);
   }
 
   @Test
   void anyHistoryThatReadsCanBeWrittenAgain() {
     ProducerRecord<byte[], byte[]> written =
         RetryRecords.write(TOPIC, task(0, null, null).afterHold(FIRST), DUE);
-    written.headers().add(RetryHeaders.FIRST_ATTEMPT_AT, FIRST.toString().getBytes());
+    written.headers().add(FanoutHeaders.FIRST_ATTEMPT_AT, FIRST.toString().getBytes());
 
     RetryRecords.Pending pending = RetryRecords.read(consumed(written));
     DeliveryTask task = RetryRecords.task(pending, event(), WEBHOOK);
 
-    assertThat(RetryRecords.write(TOPIC, task, DUE).headers().lastHeader(RetryHeaders.HOLDS))
+    assertThat(RetryRecords.write(TOPIC, task, DUE).headers().lastHeader(FanoutHeaders.HOLDS))
         .isNotNull();
   }
 
   @Test
   void aNegativeAttemptCountIsRefused() {
     ProducerRecord<byte[], byte[]> written = RetryRecords.write(TOPIC, task(1, FIRST, FIRST), DUE);
-    written.headers().remove(RetryHeaders.ATTEMPTS);
-    written.headers().add(RetryHeaders.ATTEMPTS, "-1".getBytes(StandardCharsets.UTF_8));
+    written.headers().remove(FanoutHeaders.ATTEMPTS);
+    written.headers().add(FanoutHeaders.ATTEMPTS, "-1".getBytes(StandardCharsets.UTF_8));
 
     assertThatThrownBy(() -> RetryRecords.read(consumed(written)))
         .isInstanceOf(IllegalArgumentException.class);
@@ -202,7 +248,8 @@ class RetryRecordsTest {
         first,
         last,
         0,
-        null);
+        null,
+        0);
   }
 
   private static Event event() {

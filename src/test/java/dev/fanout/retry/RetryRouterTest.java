@@ -8,6 +8,7 @@ import dev.fanout.delivery.DeliveryTask;
 import dev.fanout.event.Event;
 import dev.fanout.event.EventParser;
 import dev.fanout.event.Origin;
+import dev.fanout.kafka.FanoutHeaders;
 import dev.fanout.subscription.Subscription;
 import dev.fanout.subscription.SubscriptionIndex;
 import dev.fanout.testing.MutableClock;
@@ -137,13 +138,13 @@ class RetryRouterTest {
   void deadLettersARecordWithUnreadableHeadersAsInvalidEvent() {
     index.apply("wh_1", TestSubscriptions.subscription("wh_1", URL));
     ConsumerRecord<byte[], byte[]> record = tierRecord(task(1, FIRST), DUE);
-    record.headers().remove(RetryHeaders.DUE_AT);
+    record.headers().remove(FanoutHeaders.DUE_AT);
 
     Route route = router.route(record);
 
     DeadLetter letter = deadLetter(route);
     assertThat(letter.reason()).isEqualTo("invalid_event");
-    assertThat(letter.error()).contains(RetryHeaders.DUE_AT);
+    assertThat(letter.error()).contains(FanoutHeaders.DUE_AT);
     assertThat(letter.value()).isEqualTo(BODY);
     assertThat(letter.origin().topic()).isEqualTo(TIER_TOPIC);
     assertThat(letter.origin().offset()).isEqualTo(7);
@@ -310,7 +311,8 @@ class RetryRouterTest {
         firstAttemptAt,
         firstAttemptAt,
         0,
-        null);
+        null,
+        0);
   }
 
   private static ConsumerRecord<byte[], byte[]> tierRecord(DeliveryTask task, Instant dueAt) {

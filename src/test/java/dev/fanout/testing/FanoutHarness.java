@@ -243,6 +243,20 @@ public final class FanoutHarness implements AutoCloseable {
     return records;
   }
 
+  /** Produces an event, keyed by space, whose record carries the given headers. */
+  public void produceEventWithHeaders(String topic, String json, Map<String, String> headers) {
+    ProducerRecord<byte[], byte[]> record =
+        new ProducerRecord<>(
+            topic, SPACE.getBytes(StandardCharsets.UTF_8), json.getBytes(StandardCharsets.UTF_8));
+    headers.forEach(
+        (name, value) -> record.headers().add(name, value.getBytes(StandardCharsets.UTF_8)));
+    try {
+      producer.send(record).get(30, TimeUnit.SECONDS);
+    } catch (Exception e) {
+      throw new IllegalStateException("produce to " + topic + " failed", e);
+    }
+  }
+
   public void send(String topic, byte[] key, byte[] value) {
     try {
       producer.send(new ProducerRecord<>(topic, key, value)).get(30, TimeUnit.SECONDS);

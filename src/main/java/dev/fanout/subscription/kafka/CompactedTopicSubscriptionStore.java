@@ -1,5 +1,6 @@
 package dev.fanout.subscription.kafka;
 
+import dev.fanout.kafka.FanoutHeaders;
 import dev.fanout.subscription.InvalidSubscriptionException;
 import dev.fanout.subscription.Subscription;
 import dev.fanout.subscription.SubscriptionCodec;
@@ -262,7 +263,7 @@ public final class CompactedTopicSubscriptionStore implements Runnable, AutoClos
   }
 
   private static String writer(ConsumerRecord<byte[], byte[]> record) {
-    Header header = record.headers().lastHeader(KafkaSubscriptionWriter.WRITER_HEADER);
+    Header header = record.headers().lastHeader(FanoutHeaders.WRITER);
     return header == null ? null : new String(header.value(), StandardCharsets.UTF_8);
   }
 

@@ -1,5 +1,6 @@
 package dev.fanout.subscription.kafka;
 
+import dev.fanout.kafka.FanoutHeaders;
 import dev.fanout.kafka.RecordSender;
 import dev.fanout.subscription.SubscriptionWriter;
 import java.nio.charset.StandardCharsets;
@@ -8,12 +9,10 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 
 /**
  * Writes subscriptions to the compacted config topic, keyed by webhook id. A worker stamps its
- * records with its own writer id ({@value #WRITER_HEADER}), so it can tell its own writes when it
+ * records with its own writer id ({@code fanout.writer}), so it can tell its own writes when it
  * reads them back.
  */
 public final class KafkaSubscriptionWriter implements SubscriptionWriter {
-  public static final String WRITER_HEADER = "fanout.writer";
-
   private final RecordSender sender;
   private final String topic;
   private final byte[] writerId;
@@ -45,7 +44,7 @@ public final class KafkaSubscriptionWriter implements SubscriptionWriter {
     ProducerRecord<byte[], byte[]> record =
         new ProducerRecord<>(topic, id.getBytes(StandardCharsets.UTF_8), value);
     if (writerId != null) {
-      record.headers().add(WRITER_HEADER, writerId);
+      record.headers().add(FanoutHeaders.WRITER, writerId);
     }
     return sender.send(record).thenApply(metadata -> null);
   }

@@ -4,14 +4,17 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.fanout.deadletter.DeadLetter;
 import dev.fanout.event.Origin;
+import dev.fanout.kafka.FanoutHeaders;
 import dev.fanout.kafka.RecordSender;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import org.apache.kafka.clients.producer.MockProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.errors.RecordTooLargeException;
 import org.apache.kafka.common.errors.TimeoutException;
+import org.apache.kafka.common.header.internals.RecordHeader;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.junit.jupiter.api.Test;
 
@@ -44,6 +47,53 @@ class KafkaDeadLetterWriterTest {
   }
 
   @Test
+  void keepsTheSourceRecordsHeadersAndTimeAndCountsReplays() {
+    Origin traced =
+        new Origin(
+            "y42.events.jobs",
+            1,
+            42,
+            null,
+            Instant.parse("2026-11-28T12:00:00Z"),
+            List.of(
+                new RecordHeader("traceparent", "00-abc-def-01".getBytes(StandardCharsets.UTF_8))));
+    DeadLetter replayedTwice =
+        new DeadLetter(
+            traced,
+            value,
+            "http_status",
+            "wh_1",
+            "dlv_1",
+            "evt_1",
+            "job.failed",
+            500,
+            "HTTP 500",
+            3,
+            Instant.EPOCH,
+            Instant.EPOCH,
+            2);
+
+    writer.write(replayedTwice);
+    awaitSends(1);
+    producer.completeNext();
+
+    ProducerRecord<byte[], byte[]> record = producer.history().get(0);
+    assertThat(header(record, "traceparent")).isEqualTo("00-abc-def-01");
+    assertThat(header(record, FanoutHeaders.SOURCE_TIMESTAMP)).isEqualTo("2026-11-28T12:00:00Z");
+    assertThat(header(record, FanoutHeaders.REPLAYS)).isEqualTo("2");
+    assertThat(record.timestamp()).as("stamped by the producer when written").isNull();
+    assertThat(header(producerRecordOf(deadLetter), FanoutHeaders.REPLAYS)).isNull();
+  }
+
+  private ProducerRecord<byte[], byte[]> producerRecordOf(DeadLetter letter) {
+    int before = producer.history().size();
+    writer.write(letter);
+    awaitSends(before + 1);
+    producer.completeNext();
+    return producer.history().get(producer.history().size() - 1);
+  }
+
+  @Test
   void writesAValueTooLargeForTheTopicAgainWithoutIt() {
     CompletableFuture<Void> done = writer.write(deadLetter);
     awaitSends(1);
@@ -55,9 +105,8 @@ class KafkaDeadLetterWriterTest {
     assertThat(producer.history()).hasSize(2);
     ProducerRecord<byte[], byte[]> second = producer.history().get(1);
     assertThat(second.value()).isNull();
-    assertThat(header(second, KafkaDeadLetterWriter.VALUE_OMITTED)).isEqualTo("true");
-    assertThat(header(second, KafkaDeadLetterWriter.VALUE_BYTES))
-        .isEqualTo(Integer.toString(value.length));
+    assertThat(header(second, FanoutHeaders.VALUE_OMITTED)).isEqualTo("true");
+    assertThat(header(second, FanoutHeaders.VALUE_BYTES)).isEqualTo(Integer.toString(value.length));
     assertThat(header(second, "fanout.source.topic")).isEqualTo("y42.events.jobs");
   }
 

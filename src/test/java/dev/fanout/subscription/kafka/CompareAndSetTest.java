@@ -2,6 +2,7 @@ package dev.fanout.subscription.kafka;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.fanout.kafka.FanoutHeaders;
 import dev.fanout.signing.SecretCipher;
 import dev.fanout.subscription.Subscription;
 import dev.fanout.subscription.SubscriptionCodec;
@@ -138,7 +139,7 @@ class CompareAndSetTest {
 
   private void append(byte[] value, String writer) {
     RecordHeaders headers = new RecordHeaders();
-    headers.add(KafkaSubscriptionWriter.WRITER_HEADER, writer.getBytes(StandardCharsets.UTF_8));
+    headers.add(FanoutHeaders.WRITER, writer.getBytes(StandardCharsets.UTF_8));
     log.add(
         new ConsumerRecord<>(
             TOPIC,
