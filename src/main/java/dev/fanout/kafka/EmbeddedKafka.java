@@ -61,34 +61,8 @@ public final class EmbeddedKafka implements AutoCloseable {
       Path logDir = dataDir.resolve("logs");
       int brokerPort = freePort();
       int controllerPort = freePort();
-      Properties props = new Properties();
-      props.put("process.roles", "broker,controller");
-      props.put("node.id", "1");
-      props.put("controller.quorum.voters", "1@127.0.0.1:" + controllerPort);
-      props.put(
-          "listeners",
-          "PLAINTEXT://127.0.0.1:" + brokerPort + ",CONTROLLER://127.0.0.1:" + controllerPort);
-      props.put("advertised.listeners", "PLAINTEXT://127.0.0.1:" + brokerPort);
-      props.put("listener.security.protocol.map", "PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT");
-      props.put("controller.listener.names", "CONTROLLER");
-      props.put("inter.broker.listener.name", "PLAINTEXT");
-      props.put("log.dirs", logDir.toString());
-      props.put("num.partitions", "1");
-      props.put("offsets.topic.replication.factor", "1");
-      props.put("offsets.topic.num.partitions", "4");
-      props.put("transaction.state.log.replication.factor", "1");
-      props.put("transaction.state.log.min.isr", "1");
-      props.put("share.coordinator.state.topic.replication.factor", "1");
-      props.put("share.coordinator.state.topic.min.isr", "1");
-      props.put("group.initial.rebalance.delay.ms", "0");
-      props.put("log.cleaner.dedupe.buffer.size", String.valueOf(4 * 1024 * 1024));
-      props.put("log.cleaner.threads", "1");
-      props.put("auto.create.topics.enable", "false");
-      props.put("log.segment.bytes", String.valueOf(16 * 1024 * 1024));
-      Path configFile = dataDir.resolve("server.properties");
-      try (Writer w = Files.newBufferedWriter(configFile, StandardCharsets.UTF_8)) {
-        props.store(w, "embedded Fanout broker");
-      }
+      Properties props = brokerProperties(logDir, brokerPort, controllerPort);
+      Path configFile = writeConfig(dataDir, props);
       if (!Files.exists(logDir.resolve("meta.properties"))) {
         format(configFile);
       }
@@ -100,7 +74,49 @@ public final class EmbeddedKafka implements AutoCloseable {
     }
   }
 
-  private static void format(Path configFile) {
+  /**
+   * The configuration of a single-node KRaft broker on 127.0.0.1 with small internal topics, no
+   * automatic topic creation and small segments: the demo's, the tests' and the fault harness's.
+   */
+  public static Properties brokerProperties(Path logDir, int brokerPort, int controllerPort) {
+    Properties props = new Properties();
+    props.put("process.roles", "broker,controller");
+    props.put("node.id", "1");
+    props.put("controller.quorum.voters", "1@127.0.0.1:" + controllerPort);
+    props.put(
+        "listeners",
+        "PLAINTEXT://127.0.0.1:" + brokerPort + ",CONTROLLER://127.0.0.1:" + controllerPort);
+    props.put("advertised.listeners", "PLAINTEXT://127.0.0.1:" + brokerPort);
+    props.put("listener.security.protocol.map", "PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT");
+    props.put("controller.listener.names", "CONTROLLER");
+    props.put("inter.broker.listener.name", "PLAINTEXT");
+    props.put("log.dirs", logDir.toString());
+    props.put("num.partitions", "1");
+    props.put("offsets.topic.replication.factor", "1");
+    props.put("offsets.topic.num.partitions", "4");
+    props.put("transaction.state.log.replication.factor", "1");
+    props.put("transaction.state.log.min.isr", "1");
+    props.put("share.coordinator.state.topic.replication.factor", "1");
+    props.put("share.coordinator.state.topic.min.isr", "1");
+    props.put("group.initial.rebalance.delay.ms", "0");
+    props.put("log.cleaner.dedupe.buffer.size", String.valueOf(4 * 1024 * 1024));
+    props.put("log.cleaner.threads", "1");
+    props.put("auto.create.topics.enable", "false");
+    props.put("log.segment.bytes", String.valueOf(16 * 1024 * 1024));
+    return props;
+  }
+
+  /** Writes {@code server.properties} into {@code dataDir} and returns its path. */
+  public static Path writeConfig(Path dataDir, Properties props) throws IOException {
+    Path configFile = dataDir.resolve("server.properties");
+    try (Writer w = Files.newBufferedWriter(configFile, StandardCharsets.UTF_8)) {
+      props.store(w, "Fanout broker");
+    }
+    return configFile;
+  }
+
+  /** Formats the storage named in a broker configuration file, unless it was formatted before. */
+  public static void format(Path configFile) {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     int code;
     try (PrintStream print = new PrintStream(out, true, StandardCharsets.UTF_8)) {
@@ -148,7 +164,8 @@ public final class EmbeddedKafka implements AutoCloseable {
     }
   }
 
-  private static int freePort() throws IOException {
+  /** A port free on 127.0.0.1 at the moment of the call. */
+  public static int freePort() throws IOException {
     try (ServerSocket socket = new ServerSocket(0)) {
       socket.setReuseAddress(true);
       return socket.getLocalPort();

@@ -1,23 +1,15 @@
 package dev.fanout.fault;
 
-import java.io.ByteArrayOutputStream;
-import java.io.IOException;
-import java.io.PrintStream;
-import java.io.Writer;
-import java.net.ServerSocket;
-import java.nio.charset.StandardCharsets;
+import dev.fanout.kafka.EmbeddedKafka;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.concurrent.TimeUnit;
-import kafka.tools.StorageTool;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
-import org.apache.kafka.common.Uuid;
 
 /**
  * A single-node Apache Kafka broker (KRaft, broker and controller in one node) in its own process:
@@ -44,36 +36,12 @@ final class BrokerProcess implements AutoCloseable {
   /** Formats a new data directory under {@code parent} and starts the broker on it. */
   static BrokerProcess start(Path parent) throws Exception {
     Path dir = Files.createDirectories(parent.resolve("broker"));
-    int port = freePort();
-    int controllerPort = freePort();
-    Properties props = new Properties();
-    props.put("process.roles", "broker,controller");
-    props.put("node.id", "1");
-    props.put("controller.quorum.voters", "1@127.0.0.1:" + controllerPort);
-    props.put(
-        "listeners", "PLAINTEXT://127.0.0.1:" + port + ",CONTROLLER://127.0.0.1:" + controllerPort);
-    props.put("advertised.listeners", "PLAINTEXT://127.0.0.1:" + port);
-    props.put("listener.security.protocol.map", "PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT");
-    props.put("controller.listener.names", "CONTROLLER");
-    props.put("inter.broker.listener.name", "PLAINTEXT");
-    props.put("log.dirs", dir.resolve("logs").toString());
-    props.put("num.partitions", "1");
-    props.put("offsets.topic.replication.factor", "1");
-    props.put("offsets.topic.num.partitions", "4");
-    props.put("transaction.state.log.replication.factor", "1");
-    props.put("transaction.state.log.min.isr", "1");
-    props.put("share.coordinator.state.topic.replication.factor", "1");
-    props.put("share.coordinator.state.topic.min.isr", "1");
-    props.put("group.initial.rebalance.delay.ms", "0");
-    props.put("log.cleaner.dedupe.buffer.size", String.valueOf(4 * 1024 * 1024));
-    props.put("log.cleaner.threads", "1");
-    props.put("auto.create.topics.enable", "false");
-    props.put("log.segment.bytes", String.valueOf(16 * 1024 * 1024));
-    Path config = dir.resolve("server.properties");
-    try (Writer w = Files.newBufferedWriter(config, StandardCharsets.UTF_8)) {
-      props.store(w, "fault harness broker");
-    }
-    format(config);
+    int port = EmbeddedKafka.freePort();
+    int controllerPort = EmbeddedKafka.freePort();
+    Path config =
+        EmbeddedKafka.writeConfig(
+            dir, EmbeddedKafka.brokerProperties(dir.resolve("logs"), port, controllerPort));
+    EmbeddedKafka.format(config);
     BrokerProcess broker = new BrokerProcess(dir, config, port);
     broker.startAgain();
     return broker;
@@ -143,27 +111,6 @@ final class BrokerProcess implements AutoCloseable {
   public synchronized void close() throws InterruptedException {
     if (process != null && process.isAlive()) {
       process.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
-    }
-  }
-
-  private static void format(Path config) {
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    int code;
-    try (PrintStream print = new PrintStream(out, true, StandardCharsets.UTF_8)) {
-      code =
-          StorageTool.execute(
-              new String[] {"format", "-t", Uuid.randomUuid().toString(), "-c", config.toString()},
-              print);
-    }
-    if (code != 0) {
-      throw new IllegalStateException(
-          "formatting the broker's storage failed: " + out.toString(StandardCharsets.UTF_8));
-    }
-  }
-
-  static int freePort() throws IOException {
-    try (ServerSocket socket = new ServerSocket(0)) {
-      return socket.getLocalPort();
     }
   }
 }

@@ -1,5 +1,6 @@
 package dev.fanout.fault;
 
+import dev.fanout.kafka.EmbeddedKafka;
 import java.io.File;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -40,7 +41,7 @@ final class WorkerProcess implements AutoCloseable {
   /** Starts {@code java -jar target/fanout.jar worker} with every setting as {@code --set}. */
   static WorkerProcess start(String name, Map<String, String> settings, Path logDir)
       throws Exception {
-    int port = BrokerProcess.freePort();
+    int port = EmbeddedKafka.freePort();
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
     List<String> command = new ArrayList<>(List.of(java, "-Xmx256m", "-jar", jar()));
     settings.forEach(
