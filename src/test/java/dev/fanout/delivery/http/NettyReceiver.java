@@ -1,27 +1,20 @@
 package dev.fanout.delivery.http;
 
-import io.netty.bootstrap.ServerBootstrap;
+import dev.fanout.bench.LoopbackHttpServer;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
-import io.netty.channel.ChannelInitializer;
-import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.channel.nio.NioEventLoopGroup;
-import io.netty.channel.socket.SocketChannel;
-import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpHeaderNames;
-import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http.HttpResponseStatus;
-import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.util.concurrent.DefaultThreadFactory;
-import java.net.InetSocketAddress;
 import java.net.URI;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -55,31 +48,11 @@ final class NettyReceiver implements AutoCloseable {
     this.responseBody = new byte[responseBytes];
     this.delayMillis = delayMillis;
     this.group = new NioEventLoopGroup(threads, new DefaultThreadFactory("receiver", true));
-    this.channel =
-        new ServerBootstrap()
-            .group(group)
-            .channel(NioServerSocketChannel.class)
-            .option(ChannelOption.SO_BACKLOG, 4096)
-            .childOption(ChannelOption.TCP_NODELAY, true)
-            .childHandler(
-                new ChannelInitializer<SocketChannel>() {
-                  @Override
-                  protected void initChannel(SocketChannel ch) {
-                    ch.pipeline()
-                        .addLast(new ConnectionCounter())
-                        .addLast(new HttpServerCodec())
-                        .addLast(new HttpObjectAggregator(4 * 1024 * 1024))
-                        .addLast(new Answer());
-                  }
-                })
-            .bind(new InetSocketAddress("127.0.0.1", 0))
-            .sync()
-            .channel();
+    this.channel = LoopbackHttpServer.bind(group, 4096, ConnectionCounter::new, Answer::new);
   }
 
   URI url(String path) {
-    return URI.create(
-        "http://127.0.0.1:" + ((InetSocketAddress) channel.localAddress()).getPort() + path);
+    return LoopbackHttpServer.url(channel, path);
   }
 
   /** TCP connections accepted since start. */
