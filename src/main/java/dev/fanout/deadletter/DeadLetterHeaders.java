@@ -16,6 +16,7 @@ import static dev.fanout.kafka.FanoutHeaders.SOURCE_TIMESTAMP;
 import static dev.fanout.kafka.FanoutHeaders.SOURCE_TOPIC;
 import static dev.fanout.kafka.FanoutHeaders.WEBHOOK_ID;
 
+import dev.fanout.kafka.FanoutHeaders;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import org.apache.kafka.common.header.Headers;
@@ -31,7 +32,7 @@ public final class DeadLetterHeaders {
   private DeadLetterHeaders() {}
 
   public static void write(DeadLetter d, Headers headers) {
-    d.origin().headers().forEach(headers::add);
+    FanoutHeaders.addSourceHeaders(d.origin(), headers);
     add(headers, REASON, d.reason());
     add(headers, WEBHOOK_ID, d.webhookId());
     add(headers, DELIVERY_ID, d.deliveryId());

@@ -1,5 +1,11 @@
 package dev.fanout.kafka;
 
+import dev.fanout.event.Origin;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.kafka.common.header.Header;
+import org.apache.kafka.common.header.Headers;
+
 /**
  * Every {@code fanout.*} record header Fanout writes, in one place. Values are UTF-8 strings;
  * instants are RFC 3339. Headers that do not apply to a record are left out rather than written
@@ -60,5 +66,26 @@ public final class FanoutHeaders {
   /** Whether a header is one of Fanout's own, as opposed to the source record's. */
   public static boolean isOwn(String name) {
     return name.startsWith(PREFIX);
+  }
+
+  /** The headers of a record that are not Fanout's own, in their order. */
+  public static List<Origin.Header> sourceHeaders(Headers headers) {
+    List<Origin.Header> source = null;
+    for (Header header : headers) {
+      if (!isOwn(header.key())) {
+        if (source == null) {
+          source = new ArrayList<>(4);
+        }
+        source.add(new Origin.Header(header.key(), header.value()));
+      }
+    }
+    return source == null ? List.of() : source;
+  }
+
+  /** Adds the source record's headers, as they came, to a record being written. */
+  public static void addSourceHeaders(Origin origin, Headers headers) {
+    for (Origin.Header header : origin.headers()) {
+      headers.add(header.key(), header.value());
+    }
   }
 }

@@ -35,7 +35,7 @@ public final class RetryRecords {
     ProducerRecord<byte[], byte[]> record =
         new ProducerRecord<>(topic, null, origin.key(), task.event().body());
     Headers h = record.headers();
-    origin.headers().forEach(h::add);
+    FanoutHeaders.addSourceHeaders(origin, h);
     put(h, FanoutHeaders.WEBHOOK_ID, task.subscription().id());
     put(h, FanoutHeaders.DELIVERY_ID, task.deliveryId());
     put(h, FanoutHeaders.ATTEMPTS, Integer.toString(task.attempts()));
@@ -90,7 +90,7 @@ public final class RetryRecords {
               Long.parseLong(get(h, FanoutHeaders.SOURCE_OFFSET, true)),
               record.key(),
               Instant.parse(get(h, FanoutHeaders.SOURCE_TIMESTAMP, true)),
-              Origin.sourceHeaders(h)),
+              FanoutHeaders.sourceHeaders(h)),
           replays == null ? 0 : Integer.parseInt(replays));
     } catch (RuntimeException e) {
       throw new IllegalArgumentException("unreadable retry record: " + e.getMessage(), e);

@@ -5,6 +5,7 @@ import dev.fanout.delivery.DeliveryTask;
 import dev.fanout.event.Event;
 import dev.fanout.event.EventParser;
 import dev.fanout.event.Origin;
+import dev.fanout.kafka.FanoutHeaders;
 import dev.fanout.subscription.Subscription;
 import dev.fanout.subscription.SubscriptionTable;
 import java.time.Instant;
@@ -58,6 +59,6 @@ public final class EventRouter implements RecordRouter {
         record.offset(),
         record.key(),
         Instant.ofEpochMilli(record.timestamp()),
-        Origin.sourceHeaders(record.headers()));
+        FanoutHeaders.sourceHeaders(record.headers()));
   }
 }

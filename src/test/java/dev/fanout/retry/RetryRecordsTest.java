@@ -17,7 +17,6 @@ import java.util.Optional;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.header.Headers;
-import org.apache.kafka.common.header.internals.RecordHeader;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.common.record.TimestampType;
 import org.junit.jupiter.api.Test;
@@ -79,8 +78,8 @@ class RetryRecordsTest {
             KEY,
             RECORD_TIME,
             java.util.List.of(
-                new RecordHeader("traceparent", bytes("00-4bf92f3577b34da6-00f067aa0ba902b7-01")),
-                new RecordHeader("schema-id", bytes("7"))));
+                new Origin.Header("traceparent", bytes("00-4bf92f3577b34da6-00f067aa0ba902b7-01")),
+                new Origin.Header("schema-id", bytes("7"))));
     DeliveryTask replayed =
         new DeliveryTask(
             plain.event(),

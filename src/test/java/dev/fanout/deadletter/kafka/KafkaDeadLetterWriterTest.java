@@ -14,7 +14,6 @@ import org.apache.kafka.clients.producer.MockProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.errors.RecordTooLargeException;
 import org.apache.kafka.common.errors.TimeoutException;
-import org.apache.kafka.common.header.internals.RecordHeader;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.junit.jupiter.api.Test;
 
@@ -56,7 +55,8 @@ class KafkaDeadLetterWriterTest {
             null,
             Instant.parse("2026-11-28T12:00:00Z"),
             List.of(
-                new RecordHeader("traceparent", "00-abc-def-01".getBytes(StandardCharsets.UTF_8))));
+                new Origin.Header(
+                    "traceparent", "00-abc-def-01".getBytes(StandardCharsets.UTF_8))));
     DeadLetter replayedTwice =
         new DeadLetter(
             traced,
