@@ -20,6 +20,8 @@ import picocli.CommandLine.Option;
       DemoCommand.class,
       TopicsCommand.class,
       WebhooksCommand.class,
+      DlqCommand.class,
+      EventsCommand.class,
       VerifyCommand.class,
       BenchCommand.class,
       CommandLine.HelpCommand.class

@@ -84,7 +84,14 @@ public final class KafkaClients {
 
   /** A consumer without a group, for reading topics by assignment (the config topic, the DLQ). */
   public KafkaConsumer<byte[], byte[]> assignedConsumer(String clientId) {
+    return assignedConsumer(clientId, Map.of());
+  }
+
+  /** An assigned consumer with settings of its own, such as {@code isolation.level}. */
+  public KafkaConsumer<byte[], byte[]> assignedConsumer(
+      String clientId, Map<String, Object> extra) {
     Map<String, Object> props = settings("consumer", clientId);
+    props.putAll(extra);
     props.remove(ConsumerConfig.GROUP_ID_CONFIG);
     props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
     props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
@@ -115,6 +122,24 @@ public final class KafkaClients {
     props.putIfAbsent(ProducerConfig.MAX_BLOCK_MS_CONFIG, 10_000);
     props.put(ProducerConfig.ACKS_CONFIG, "all");
     props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
+    return new KafkaProducer<>(props, new ByteArraySerializer(), new ByteArraySerializer());
+  }
+
+  /**
+   * A durable producer whose writes become visible to {@code read_committed} consumers (the
+   * workers) only when its transaction commits. A transaction left open by a crash is aborted when
+   * the next producer with the same {@code transactionalId} starts, or after {@code
+   * transactionTimeout}; until then it holds back the partitions it wrote to, so keep it short.
+   */
+  public KafkaProducer<byte[], byte[]> transactionalProducer(
+      String clientId, String transactionalId, java.time.Duration transactionTimeout) {
+    Map<String, Object> props = settings("producer", clientId);
+    props.putIfAbsent(ProducerConfig.LINGER_MS_CONFIG, 5);
+    props.putIfAbsent(ProducerConfig.MAX_BLOCK_MS_CONFIG, 10_000);
+    props.put(ProducerConfig.ACKS_CONFIG, "all");
+    props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
+    props.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, transactionalId);
+    props.put(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG, (int) transactionTimeout.toMillis());
     return new KafkaProducer<>(props, new ByteArraySerializer(), new ByteArraySerializer());
   }
 

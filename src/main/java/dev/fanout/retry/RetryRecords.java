@@ -57,6 +57,27 @@ public final class RetryRecords {
   }
 
   /**
+   * A tier record that hands one (event, webhook) delivery to the workers afresh, due now: no
+   * attempts yet, so it gets the whole retry schedule again. Replays from the dead-letter topic and
+   * resends from the event log write these; the workers' retry consumers deliver them as any other
+   * due retry, with the subscription as it is then.
+   *
+   * @param replays how many times this delivery has been replayed or resent, this time included
+   */
+  public static ProducerRecord<byte[], byte[]> handover(
+      String topic,
+      Event event,
+      Subscription subscription,
+      String deliveryId,
+      Origin origin,
+      int replays,
+      Instant now) {
+    DeliveryTask task =
+        new DeliveryTask(event, subscription, deliveryId, origin, 0, null, null, 0, null, replays);
+    return write(topic, task, now);
+  }
+
+  /**
    * Reads the headers of a tier record.
    *
    * @throws IllegalArgumentException when a header is missing or unreadable

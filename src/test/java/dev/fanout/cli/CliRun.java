@@ -1,0 +1,50 @@
+package dev.fanout.cli;
+
+import dev.fanout.testing.FanoutHarness;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.util.ArrayList;
+import java.util.List;
+import picocli.CommandLine;
+
+/** Runs the {@code fanout} command line in process against a harness's topics. */
+final class CliRun {
+  private final FanoutHarness fanout;
+  private StringWriter out = new StringWriter();
+  private StringWriter err = new StringWriter();
+
+  CliRun(FanoutHarness fanout) {
+    this.fanout = fanout;
+  }
+
+  int run(String... command) {
+    out = new StringWriter();
+    err = new StringWriter();
+    List<String> args = new ArrayList<>();
+    args.addAll(List.of("--bootstrap-servers", fanout.config().kafka().bootstrapServers()));
+    for (String key :
+        List.of(
+            "consumer.group-id",
+            "topics.events",
+            "topics.webhooks",
+            "topics.dlq",
+            "topics.retry-prefix",
+            "retry.schedule",
+            "topics.attempts")) {
+      args.addAll(List.of("--set", key + "=" + fanout.config().raw().get(key)));
+    }
+    args.addAll(List.of(command));
+    CommandLine cli = FanoutCommand.commandLine();
+    cli.setOut(new PrintWriter(out, true));
+    cli.setErr(new PrintWriter(err, true));
+    return cli.execute(args.toArray(String[]::new));
+  }
+
+  String out() {
+    return out.toString();
+  }
+
+  String err() {
+    return err.toString();
+  }
+}
