@@ -4,6 +4,7 @@ import dev.fanout.delivery.DeliveryIds;
 import dev.fanout.event.Event;
 import dev.fanout.event.EventParser;
 import dev.fanout.event.Origin;
+import dev.fanout.kafka.FanoutHeaders;
 import dev.fanout.retry.RetryRecords;
 import dev.fanout.subscription.Subscription;
 import java.time.Clock;
@@ -104,7 +105,7 @@ public final class EventResend {
             record.offset(),
             record.key(),
             Instant.ofEpochMilli(record.timestamp()),
-            Origin.sourceHeaders(record.headers()));
+            FanoutHeaders.sourceHeaders(record.headers()));
     handover.send(
         RetryRecords.handover(
             tierTopic,

@@ -108,7 +108,7 @@ public record StoredDeadLetter(
           Long.parseLong(offset),
           record.key(),
           timestamp == null ? Instant.ofEpochMilli(record.timestamp()) : Instant.parse(timestamp),
-          Origin.sourceHeaders(record.headers()));
+          FanoutHeaders.sourceHeaders(record.headers()));
     } catch (NumberFormatException | DateTimeParseException e) {
       return null;
     }
