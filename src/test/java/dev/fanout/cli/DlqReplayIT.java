@@ -204,6 +204,42 @@ class DlqReplayIT {
   }
 
   @Test
+  void replaysToAnotherWebhookUnderItsOwnDeliveryIdsAtTheGivenRate() throws Exception {
+    fanout.putWebhook("wh_a", SPACE, receiver.url("/a"), "*", true, "secret-a");
+    fanout.putWebhook("wh_new", SPACE, receiver.url("/new"), "*", true, "secret-new");
+    fanout.startWorker();
+    try (DeadLetters dlq = new DeadLetters(fanout)) {
+      for (int i = 0; i < 3; i++) {
+        dlq.write(
+            i,
+            Instant.now(),
+            DeadLetters.event("evt_" + i, "job.failed", SPACE),
+            DeadLetters.delivery("http_status", "wh_a", "evt_" + i, "job.failed"));
+      }
+    }
+
+    assertThat(
+            cli.run("dlq", "replay", "--webhook", "wh_a", "--to-webhook", "wh_new", "--rate", "1"))
+        .isEqualTo(ExitCodes.OK);
+    assertThat(cli.out()).containsPattern("(?m)^handed over\\s+3$");
+
+    await().during(QUIET).atMost(WAIT).until(() -> receiver.requests().size() == 3);
+    assertThat(receiver.requests("/a")).isEmpty();
+    assertThat(receiver.eventIds("/new")).containsExactlyInAnyOrder("evt_0", "evt_1", "evt_2");
+    for (TestReceiver.Request r : receiver.requests("/new")) {
+      assertThat(r.header("x-y42-signature"))
+          .isEqualTo("sha256=" + hmacHex("secret-new", r.body()));
+      assertThat(r.header("x-y42-delivery"))
+          .isEqualTo(dev.fanout.delivery.DeliveryIds.of(r.eventId(), "wh_new"));
+    }
+    // One a second: the three hand-overs were written at least two periods of the limiter apart.
+    List<Long> written =
+        fanout.retryRecords().stream().map(ConsumerRecord::timestamp).sorted().toList();
+    assertThat(written).hasSize(3);
+    assertThat(written.get(2) - written.get(0)).isGreaterThanOrEqualTo(1500);
+  }
+
+  @Test
   void refusesToReplayToAWebhookThatDoesNotExist() {
     assertThat(cli.run("dlq", "replay", "--to-webhook", "wh_nobody")).isEqualTo(ExitCodes.FAILURE);
     assertThat(cli.err()).contains("no webhook wh_nobody");
