@@ -20,6 +20,7 @@ import picocli.CommandLine.Option;
       DemoCommand.class,
       TopicsCommand.class,
       WebhooksCommand.class,
+      DeliveriesCommand.class,
       VerifyCommand.class,
       BenchCommand.class,
       CommandLine.HelpCommand.class
