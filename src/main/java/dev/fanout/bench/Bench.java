@@ -12,7 +12,8 @@ import java.util.Map;
  * CPU times can be compared as ratios that mean the same on any machine ({@link BenchRun}).
  *
  * <p>A named scenario sets the options of a topology users have ({@link Scenario}); {@code all}
- * runs every one in turn, and a summary table follows the runs.
+ * runs every one in turn, and a summary table follows the runs. With {@code --history both} each
+ * scenario runs with delivery history on, then off, and the cost of history is reported.
  */
 public final class Bench {
   private Bench() {}
@@ -47,6 +48,7 @@ public final class Bench {
       FanoutConfig config,
       List<Scenario> plan,
       Map<String, String> given,
+      HistoryMode history,
       PrintWriter out,
       PrintWriter err)
       throws Exception {
@@ -54,7 +56,21 @@ public final class Bench {
     List<String> notes = new ArrayList<>();
     for (Scenario scenario : plan) {
       try {
-        runScenario(config, scenario, given, out, err, runs, notes);
+        RunResult withHistory = null;
+        for (boolean enabled : history.runs()) {
+          FanoutConfig runConfig =
+              config.with(Map.of("history.enabled", Boolean.toString(enabled)));
+          String suffix =
+              history == HistoryMode.ON ? "" : enabled ? ", history on" : ", history off";
+          RunResult result = runScenario(runConfig, scenario, suffix, given, out, err, runs, notes);
+          if (history == HistoryMode.BOTH && enabled) {
+            withHistory = result;
+          } else if (history == HistoryMode.BOTH) {
+            notes.add(Report.historyCost(withHistory, result));
+            out.println(notes.get(notes.size() - 1));
+            out.flush();
+          }
+        }
       } catch (Exception e) {
         if (plan.size() == 1) {
           throw e;
@@ -71,9 +87,10 @@ public final class Bench {
     }
   }
 
-  private static void runScenario(
+  private static RunResult runScenario(
       FanoutConfig config,
       Scenario scenario,
+      String suffix,
       Map<String, String> given,
       PrintWriter out,
       PrintWriter err,
@@ -87,17 +104,19 @@ public final class Bench {
       BenchOptions twin =
           options.withAllHealthy(Scenario.baselineEvents(scenario.baseline(), options.events()));
       baseline =
-          BenchRun.run(new BenchTopics(config), twin, scenario.name() + ", all healthy", 0, err);
+          BenchRun.run(
+              new BenchTopics(config), twin, scenario.name() + ", all healthy" + suffix, 0, err);
       Report.block(out, baseline);
       runs.add(baseline);
       pacedRate = baseline.pacedRate();
     }
     RunResult result =
-        BenchRun.run(new BenchTopics(config), options, scenario.name(), pacedRate, err);
+        BenchRun.run(new BenchTopics(config), options, scenario.name() + suffix, pacedRate, err);
     Report.block(out, result);
     runs.add(result);
     if (baseline != null) {
       notes.add(Report.comparison(result, baseline));
     }
+    return result;
   }
 }

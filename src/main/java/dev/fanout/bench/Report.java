@@ -3,6 +3,7 @@ package dev.fanout.bench;
 import dev.fanout.config.Durations;
 import java.io.PrintWriter;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -108,6 +109,20 @@ final class Report {
         number(scenario.p99Millis() / allHealthy.p99Millis(), 2),
         number(scenario.p99Millis(), 1),
         number(allHealthy.p99Millis(), 1));
+  }
+
+  /** What writing delivery history costs: the same scenario with history on and off. */
+  static String historyCost(RunResult on, RunResult off) {
+    return String.format(
+        Locale.ROOT,
+        "%s: history on/off throughput %.3f (%.0f / %.0f deliveries/s), CPU per delivery %.1f /"
+            + " %.1f us",
+        off.label().replace(", history off", ""),
+        on.rate() / off.rate(),
+        on.rate(),
+        off.rate(),
+        on.cpuMicrosPerDelivery(),
+        off.cpuMicrosPerDelivery());
   }
 
   static void summary(PrintWriter out, List<RunResult> runs, List<String> notes) {
