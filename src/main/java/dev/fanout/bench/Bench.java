@@ -13,7 +13,8 @@ import java.util.Map;
  *
  * <p>A named scenario sets the options of a topology users have ({@link Scenario}); {@code all}
  * runs every one in turn, and a summary table follows the runs. With {@code --history both} each
- * scenario runs with delivery history on, then off, and the cost of history is reported.
+ * scenario runs after a warm-up with delivery history on, off, off and on, and the cost of history
+ * is reported ({@link HistoryMode}).
  */
 public final class Bench {
   private Bench() {}
@@ -56,20 +57,29 @@ public final class Bench {
     List<String> notes = new ArrayList<>();
     for (Scenario scenario : plan) {
       try {
-        RunResult withHistory = null;
-        for (boolean enabled : history.runs()) {
+        List<RunResult> on = new ArrayList<>();
+        List<RunResult> off = new ArrayList<>();
+        List<Boolean> modes = history.runs();
+        for (int i = 0; i < modes.size(); i++) {
+          boolean enabled = modes.get(i);
           FanoutConfig runConfig =
               config.with(Map.of("history.enabled", Boolean.toString(enabled)));
           String suffix =
-              history == HistoryMode.ON ? "" : enabled ? ", history on" : ", history off";
+              switch (history) {
+                case ON -> "";
+                case OFF -> ", history off";
+                case BOTH ->
+                    i == 0 ? ", warm-up" : (enabled ? ", history on " : ", history off ") + i;
+              };
           RunResult result = runScenario(runConfig, scenario, suffix, given, out, err, runs, notes);
-          if (history == HistoryMode.BOTH && enabled) {
-            withHistory = result;
-          } else if (history == HistoryMode.BOTH) {
-            notes.add(Report.historyCost(withHistory, result));
-            out.println(notes.get(notes.size() - 1));
-            out.flush();
+          if (history == HistoryMode.BOTH && i > 0) {
+            (enabled ? on : off).add(result);
           }
+        }
+        if (history == HistoryMode.BOTH) {
+          notes.add(Report.historyCost(scenario.name(), on, off));
+          out.println(notes.get(notes.size() - 1));
+          out.flush();
         }
       } catch (Exception e) {
         if (plan.size() == 1) {
