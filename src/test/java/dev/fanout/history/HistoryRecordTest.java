@@ -143,6 +143,16 @@ class HistoryRecordTest {
   }
 
   @Test
+  void escapesWhatJsonRequiresAndReadsItBack() throws Exception {
+    String odd = "quote \" backslash \\ newline \n tab \t bell \u0007 é";
+    listener.attemptFinished(
+        task(), new Outcome.Retry("connect", 0, null, odd, true), Duration.ofMillis(1));
+
+    assertThat(json(written.get(0)).get("message").asText()).isEqualTo(odd);
+    assertThat(HistoryCodec.decode(HistoryCodec.encode(written.get(0)))).isEqualTo(written.get(0));
+  }
+
+  @Test
   void aDeadLetterRecordCarriesTheReasonAndTheAttemptsMade() throws Exception {
     DeliveryTask task = task();
     listener.deadLettered(
