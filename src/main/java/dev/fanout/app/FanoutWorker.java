@@ -4,11 +4,16 @@ import dev.fanout.config.FanoutConfig;
 import dev.fanout.deadletter.kafka.KafkaDeadLetterWriter;
 import dev.fanout.delivery.ConcurrencyLimits;
 import dev.fanout.delivery.DeliveryEngine;
+import dev.fanout.delivery.DeliveryListener;
+import dev.fanout.delivery.DeliveryListeners;
 import dev.fanout.delivery.EndpointScheduler;
 import dev.fanout.delivery.RoomSignal;
 import dev.fanout.delivery.WebhookSender;
 import dev.fanout.delivery.http.ApacheHttpWebhookSender;
 import dev.fanout.event.EventParser;
+import dev.fanout.history.HistoryListener;
+import dev.fanout.history.HistoryWriter;
+import dev.fanout.history.kafka.KafkaHistoryWriter;
 import dev.fanout.kafka.KafkaClients;
 import dev.fanout.kafka.RecordSender;
 import dev.fanout.kafka.TopicAdmin;
@@ -66,7 +71,8 @@ import org.slf4j.LoggerFactory;
  *        ▲                                          ├─► TierRetries ─► KafkaRetryScheduler ─► retry tiers
  *        └──────────────────────────────────────────┤─► KafkaDeadLetterWriter ─► dead-letter topic
  *                                                   └─► KafkaSubscriptionWriter (410: disable)
- *   FanoutMetrics listens to all three; ManagementServer serves /metrics and /health.
+ *   FanoutMetrics listens to all three; HistoryListener ─► KafkaHistoryWriter ─► attempts topic
+ *   (history.enabled); ManagementServer serves /metrics and /health.
  * </pre>
  */
 public final class FanoutWorker implements AutoCloseable {
@@ -79,6 +85,7 @@ public final class FanoutWorker implements AutoCloseable {
   private final KafkaProducer<byte[], byte[]> producer;
   private final RecordSender sends;
   private final WebhookSender sender;
+  private final HistoryWriter history;
   private final EngineExecutor engineExecutor;
   private final Dispatcher events;
   private final Dispatcher retries;
@@ -148,6 +155,11 @@ public final class FanoutWorker implements AutoCloseable {
     engineExecutor.every(
         MAINTENANCE_MILLIS, TimeUnit.MILLISECONDS, "endpoint upkeep", scheduler::maintain);
     FanoutConfig.Retry retry = config.retry();
+    List<DeliveryListener> listeners = new java.util.ArrayList<>(List.of(metrics));
+    this.history = config.history().enabled() ? historyWriter(clients, metrics) : null;
+    if (history != null) {
+      listeners.add(new HistoryListener(history, clock));
+    }
     DeliveryEngine engine =
         new DeliveryEngine(
             sender,
@@ -166,7 +178,7 @@ public final class FanoutWorker implements AutoCloseable {
             scheduler,
             room,
             delivery.maxInFlight(),
-            metrics,
+            DeliveryListeners.of(listeners),
             clock,
             engineExecutor);
     metrics.bindGauges(engine::inFlight, index::size);
@@ -236,6 +248,23 @@ public final class FanoutWorker implements AutoCloseable {
       throw e;
     }
     return worker;
+  }
+
+  /**
+   * Delivery history has a producer of its own, tuned for throughput, so it never delays a write.
+   */
+  private HistoryWriter historyWriter(KafkaClients clients, FanoutMetrics metrics) {
+    FanoutConfig.History h = config.history();
+    KafkaProducer<byte[], byte[]> historyProducer =
+        clients.bestEffortProducer(
+            "history",
+            Map.of(
+                "linger.ms", h.linger().toMillis(),
+                "compression.type", h.compression(),
+                "buffer.memory", h.bufferBytes()));
+    bindKafkaMeters(historyProducer);
+    return new KafkaHistoryWriter(
+        historyProducer, config.topics().attempts(), h.bufferRecords(), metrics::historyDropped);
   }
 
   /** Micrometer's meters of a Kafka client; closed with the worker, which stops their thread. */
@@ -368,6 +397,9 @@ public final class FanoutWorker implements AutoCloseable {
     engineExecutor.shutdownNow();
     engineExecutor.awaitTermination(5, TimeUnit.SECONDS);
     sender.close();
+    if (history != null) {
+      history.close();
+    }
     sends.close();
     producer.close(Duration.ofSeconds(10));
     store.close();

@@ -12,7 +12,9 @@ import java.util.Map;
  * CPU times can be compared as ratios that mean the same on any machine ({@link BenchRun}).
  *
  * <p>A named scenario sets the options of a topology users have ({@link Scenario}); {@code all}
- * runs every one in turn, and a summary table follows the runs.
+ * runs every one in turn, and a summary table follows the runs. With {@code --history both} each
+ * scenario runs after a warm-up with delivery history on, off, off and on, and the cost of history
+ * is reported ({@link HistoryMode}).
  */
 public final class Bench {
   private Bench() {}
@@ -47,6 +49,7 @@ public final class Bench {
       FanoutConfig config,
       List<Scenario> plan,
       Map<String, String> given,
+      HistoryMode history,
       PrintWriter out,
       PrintWriter err)
       throws Exception {
@@ -54,7 +57,30 @@ public final class Bench {
     List<String> notes = new ArrayList<>();
     for (Scenario scenario : plan) {
       try {
-        runScenario(config, scenario, given, out, err, runs, notes);
+        List<RunResult> on = new ArrayList<>();
+        List<RunResult> off = new ArrayList<>();
+        List<Boolean> modes = history.runs();
+        for (int i = 0; i < modes.size(); i++) {
+          boolean enabled = modes.get(i);
+          FanoutConfig runConfig =
+              config.with(Map.of("history.enabled", Boolean.toString(enabled)));
+          String suffix =
+              switch (history) {
+                case ON -> "";
+                case OFF -> ", history off";
+                case BOTH ->
+                    i == 0 ? ", warm-up" : (enabled ? ", history on " : ", history off ") + i;
+              };
+          RunResult result = runScenario(runConfig, scenario, suffix, given, out, err, runs, notes);
+          if (history == HistoryMode.BOTH && i > 0) {
+            (enabled ? on : off).add(result);
+          }
+        }
+        if (history == HistoryMode.BOTH) {
+          notes.add(Report.historyCost(scenario.name(), on, off));
+          out.println(notes.get(notes.size() - 1));
+          out.flush();
+        }
       } catch (Exception e) {
         if (plan.size() == 1) {
           throw e;
@@ -71,9 +97,10 @@ public final class Bench {
     }
   }
 
-  private static void runScenario(
+  private static RunResult runScenario(
       FanoutConfig config,
       Scenario scenario,
+      String suffix,
       Map<String, String> given,
       PrintWriter out,
       PrintWriter err,
@@ -87,17 +114,19 @@ public final class Bench {
       BenchOptions twin =
           options.withAllHealthy(Scenario.baselineEvents(scenario.baseline(), options.events()));
       baseline =
-          BenchRun.run(new BenchTopics(config), twin, scenario.name() + ", all healthy", 0, err);
+          BenchRun.run(
+              new BenchTopics(config), twin, scenario.name() + ", all healthy" + suffix, 0, err);
       Report.block(out, baseline);
       runs.add(baseline);
       pacedRate = baseline.pacedRate();
     }
     RunResult result =
-        BenchRun.run(new BenchTopics(config), options, scenario.name(), pacedRate, err);
+        BenchRun.run(new BenchTopics(config), options, scenario.name() + suffix, pacedRate, err);
     Report.block(out, result);
     runs.add(result);
     if (baseline != null) {
       notes.add(Report.comparison(result, baseline));
     }
+    return result;
   }
 }

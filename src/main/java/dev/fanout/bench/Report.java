@@ -3,6 +3,7 @@ package dev.fanout.bench;
 import dev.fanout.config.Durations;
 import java.io.PrintWriter;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -108,6 +109,42 @@ final class Report {
         number(scenario.p99Millis() / allHealthy.p99Millis(), 2),
         number(scenario.p99Millis(), 1),
         number(allHealthy.p99Millis(), 1));
+  }
+
+  /**
+   * What writing delivery history costs: the runs of a scenario with history on against those with
+   * it off, by mean rate, by mean ratio of each run's rate to its own raw client's (which takes out
+   * how fast the machine was at the time), and by mean CPU time per delivery.
+   */
+  static String historyCost(String scenario, List<RunResult> on, List<RunResult> off) {
+    double onRate = mean(on, RunResult::rate);
+    double offRate = mean(off, RunResult::rate);
+    double onRatio = mean(on, RunResult::ratio);
+    double offRatio = mean(off, RunResult::ratio);
+    double onCpu = mean(on, RunResult::cpuMicrosPerDelivery);
+    double offCpu = mean(off, RunResult::cpuMicrosPerDelivery);
+    return String.format(
+        Locale.ROOT,
+        "%s, history cost (%d runs on, %d off): throughput on/off %.3f (%.0f / %.0f deliveries/s);"
+            + " against each run's raw client %.3f (%.2f / %.2f); CPU per delivery %.3f"
+            + " (%.1f / %.1f us)",
+        scenario,
+        on.size(),
+        off.size(),
+        onRate / offRate,
+        onRate,
+        offRate,
+        onRatio / offRatio,
+        onRatio,
+        offRatio,
+        onCpu / offCpu,
+        onCpu,
+        offCpu);
+  }
+
+  private static double mean(
+      List<RunResult> runs, java.util.function.ToDoubleFunction<RunResult> value) {
+    return runs.stream().mapToDouble(value).average().orElse(Double.NaN);
   }
 
   static void summary(PrintWriter out, List<RunResult> runs, List<String> notes) {

@@ -2,6 +2,7 @@ package dev.fanout.cli;
 
 import dev.fanout.bench.Bench;
 import dev.fanout.bench.BenchOptions;
+import dev.fanout.bench.HistoryMode;
 import dev.fanout.bench.Scenario;
 import dev.fanout.config.FanoutConfig;
 import dev.fanout.kafka.EmbeddedKafka;
@@ -133,6 +134,15 @@ final class BenchCommand extends BaseCommand {
               + " incomplete (default ${DEFAULT-VALUE}).")
   String phaseLimit;
 
+  @Option(
+      names = "--history",
+      paramLabel = "on|off|both",
+      defaultValue = "on",
+      description =
+          "Write delivery history (history.enabled) during the runs; both: each scenario with"
+              + " history on, then off, and the cost of history (default on).")
+  String history;
+
   @Option(names = "--all-healthy", description = "Make every webhook healthy, keeping the layout.")
   boolean allHealthy;
 
@@ -145,22 +155,24 @@ final class BenchCommand extends BaseCommand {
   public Integer call() throws Exception {
     List<Scenario> plan;
     Map<String, String> given = given();
+    HistoryMode historyMode;
     try {
       plan = Bench.plan(scenario);
       Bench.check(plan, given);
+      historyMode = HistoryMode.parse(history);
     } catch (IllegalArgumentException e) {
       throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
     }
     load(Map.of("log.level", "WARN", "log.format", "text", "topics.partitions", "6"));
     FanoutCommand root = (FanoutCommand) spec.root().userObject();
     if (root.bootstrapServers != null) {
-      Bench.run(config(), plan, given, out(), err());
+      Bench.run(config(), plan, given, historyMode, out(), err());
       return ExitCodes.OK;
     }
     try (EmbeddedKafka broker = EmbeddedKafka.start()) {
       FanoutConfig config =
           config().with(Map.of("kafka.bootstrap.servers", broker.bootstrapServers()));
-      Bench.run(config, plan, given, out(), err());
+      Bench.run(config, plan, given, historyMode, out(), err());
     }
     return ExitCodes.OK;
   }

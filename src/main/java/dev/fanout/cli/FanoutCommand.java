@@ -22,6 +22,7 @@ import picocli.CommandLine.Option;
       WebhooksCommand.class,
       DlqCommand.class,
       EventsCommand.class,
+      DeliveriesCommand.class,
       VerifyCommand.class,
       BenchCommand.class,
       CommandLine.HelpCommand.class

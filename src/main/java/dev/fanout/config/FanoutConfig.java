@@ -18,6 +18,7 @@ public record FanoutConfig(
     Breaker breaker,
     boolean requireEncryptedSecrets,
     Operations operations,
+    History history,
     Map<String, String> raw) {
 
   /**
@@ -78,6 +79,16 @@ public record FanoutConfig(
       String logFormat,
       String logLevel,
       boolean perEndpointMetrics) {}
+
+  /**
+   * Delivery history: one record per attempt on {@code topics.attempts}.
+   *
+   * @param bufferRecords records waiting to be handed to the producer; beyond it they are dropped
+   *     and counted, so that history never slows delivery
+   * @param bufferBytes the history producer's {@code buffer.memory}
+   */
+  public record History(
+      boolean enabled, int bufferRecords, long bufferBytes, Duration linger, String compression) {}
 
   public static FanoutConfig from(Map<String, String> values) {
     ConfigReader r = new ConfigReader(values);
@@ -179,11 +190,27 @@ public record FanoutConfig(
             r.oneOf("log.level", Set.of("TRACE", "DEBUG", "INFO", "WARN", "ERROR")),
             r.bool("metrics.per-endpoint"));
 
+    History history =
+        new History(
+            r.bool("history.enabled"),
+            r.integer("history.buffer-records", 1, 10_000_000),
+            r.integer("history.buffer-bytes", 64 * 1024, Integer.MAX_VALUE),
+            r.duration("history.linger"),
+            r.oneOf("history.compression", Set.of("none", "gzip", "snappy", "lz4", "zstd")));
+
     if (!r.problems().isEmpty()) {
       throw new ConfigException(r.problems());
     }
     return new FanoutConfig(
-        kafka, topics, delivery, retry, breaker, requireEncrypted, operations, Map.copyOf(values));
+        kafka,
+        topics,
+        delivery,
+        retry,
+        breaker,
+        requireEncrypted,
+        operations,
+        history,
+        Map.copyOf(values));
   }
 
   /** The same configuration with some keys replaced, validated again. */

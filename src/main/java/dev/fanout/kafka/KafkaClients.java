@@ -143,6 +143,22 @@ public final class KafkaClients {
     return new KafkaProducer<>(props, new ByteArraySerializer(), new ByteArraySerializer());
   }
 
+  /**
+   * A producer for records whose loss is tolerable (delivery history): one acknowledgement, no
+   * idempotence, batched and compressed for throughput. {@code settings} (linger, compression,
+   * buffer memory) override pass-through keys.
+   */
+  public KafkaProducer<byte[], byte[]> bestEffortProducer(
+      String clientId, Map<String, Object> settings) {
+    Map<String, Object> props = settings("producer", clientId);
+    props.putIfAbsent(ProducerConfig.BATCH_SIZE_CONFIG, 64 * 1024);
+    props.putIfAbsent(ProducerConfig.MAX_BLOCK_MS_CONFIG, 10_000);
+    props.putAll(settings);
+    props.put(ProducerConfig.ACKS_CONFIG, "1");
+    props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, false);
+    return new KafkaProducer<>(props, new ByteArraySerializer(), new ByteArraySerializer());
+  }
+
   public Admin admin(String clientId) {
     return Admin.create(settings("admin", clientId));
   }

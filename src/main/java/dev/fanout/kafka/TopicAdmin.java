@@ -99,9 +99,10 @@ public final class TopicAdmin {
   }
 
   /**
-   * Checks that the topics a worker writes to exist, so that a missing one stops the start with its
-   * name instead of blocking writes later; returns the retry tier topics that exist but are not in
-   * {@code retry.schedule} (left by an earlier schedule: their records are still consumed).
+   * Checks that the topics a worker writes to exist (the attempts topic only with {@code
+   * history.enabled}), so that a missing one stops the start with its name instead of blocking
+   * writes later; returns the retry tier topics that exist but are not in {@code retry.schedule}
+   * (left by an earlier schedule: their records are still consumed).
    *
    * @throws IllegalStateException naming every missing topic
    */
@@ -114,6 +115,9 @@ public final class TopicAdmin {
     List<String> required = new ArrayList<>(tiers.topics());
     required.add(config.topics().dlq());
     required.add(config.topics().webhooks());
+    if (config.history().enabled()) {
+      required.add(config.topics().attempts());
+    }
     List<String> missing = required.stream().filter(t -> !existing.contains(t)).toList();
     if (!missing.isEmpty()) {
       throw new IllegalStateException(

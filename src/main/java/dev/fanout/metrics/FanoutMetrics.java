@@ -51,6 +51,7 @@ import java.util.function.Supplier;
  *   fanout.subscriptions.unreadable         fanout_subscriptions_unreadable  webhooks whose secret cannot be read (fail closed)
  *   fanout.config.records.rejected          fanout_config_records_rejected_total
  *   fanout.dead.letter.write.failures       fanout_dead_letter_write_failures_total
+ *   fanout.history.dropped{reason}          fanout_history_dropped_total  buffer_full | send_failed
  * </pre>
  *
  * Tags come from small fixed sets; {@code event_type} is open, so after {@value #MAX_EVENT_TYPES}
@@ -73,6 +74,8 @@ public final class FanoutMetrics
   private final Counter revoked;
   private final Counter deadLetterWriteFailures;
   private final Counter fenced;
+  private final Counter historyBufferFull;
+  private final Counter historySendFailed;
   private EndpointScheduler scheduler;
   private boolean perEndpoint;
   private MultiGauge hostLimits;
@@ -107,10 +110,29 @@ public final class FanoutMetrics
                 "Tasks of a partition revoked before they ended: they wrote nothing, and the"
                     + " partition's next owner does them again")
             .register(registry);
+    this.historyBufferFull = historyDropped(registry, HISTORY_BUFFER_FULL);
+    this.historySendFailed = historyDropped(registry, "send_failed");
     this.deadLetterWriteFailures =
         Counter.builder("fanout.dead.letter.write.failures")
             .description("Dead-letter writes that failed and are being retried")
             .register(registry);
+  }
+
+  /**
+   * A delivery history record was dropped: {@code buffer_full} (the history producer fell behind)
+   * or {@code send_failed}. Thread-safe.
+   */
+  public void historyDropped(String reason) {
+    (reason.equals(HISTORY_BUFFER_FULL) ? historyBufferFull : historySendFailed).increment();
+  }
+
+  private static final String HISTORY_BUFFER_FULL = "buffer_full";
+
+  private static Counter historyDropped(MeterRegistry registry, String reason) {
+    return Counter.builder("fanout.history.dropped")
+        .description("Delivery history records dropped so that delivery never waits for history")
+        .tag("reason", reason)
+        .register(registry);
   }
 
   /** Gauges read live values; the suppliers must be thread-safe. */
