@@ -63,6 +63,40 @@ class AddressPolicyTest {
     assertThat(production.permits(InetAddress.getByName(literal))).isFalse();
   }
 
+  /** Ranges that embed an IPv4 address or are never a real subscriber, IPv4 and IPv6. */
+  @ParameterizedTest
+  @ValueSource(
+      strings = {
+        "::127.0.0.1", // IPv4-compatible
+        "::10.0.0.1",
+        "::8.8.8.8",
+        "::ffff:0:127.0.0.1", // IPv4-translated (SIIT)
+        "::ffff:0:a9fe:a9fe",
+        "2001:0:4136:e378:8000:63bf:3fff:fdd2", // Teredo
+        "2001::1",
+        "fec0::1", // site-local
+        "feff:ffff::1",
+        "192.0.2.1", // TEST-NET-1
+        "198.51.100.7", // TEST-NET-2
+        "203.0.113.254", // TEST-NET-3
+        "192.88.99.1", // 6to4 relay anycast
+        "2001:db8::1", // documentation
+        "2001:db8:ffff::1",
+        "100::1", // discard-only
+        "100::ffff:ffff:ffff:ffff",
+        "168.63.129.16", // Azure host endpoint
+        "::ffff:168.63.129.16"
+      })
+  void refusesRangesThatEmbedIpv4OrAreNeverASubscriber(String literal) throws UnknownHostException {
+    assertThat(production.permits(InetAddress.getByName(literal))).as(literal).isFalse();
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"168.63.129.17", "203.0.114.1", "2001:1::1", "100:0:0:1::1", "fe00::1"})
+  void allowsTheNeighboursOfThoseRanges(String literal) throws UnknownHostException {
+    assertThat(production.permits(InetAddress.getByName(literal))).as(literal).isTrue();
+  }
+
   @ParameterizedTest
   @ValueSource(
       strings = {
