@@ -246,7 +246,8 @@ public final class SubscriptionCodec {
 
   /**
    * An absolute http or https URL with a host and no user information (credentials in a URL would
-   * end up in logs).
+   * end up in logs), whose host is not a numeric address that reads more than one way ({@link
+   * NumericHosts}).
    */
   public static URI url(String text) throws InvalidSubscriptionException {
     try {
@@ -255,11 +256,26 @@ public final class SubscriptionCodec {
       if (!scheme.equals("http") && !scheme.equals("https")) {
         throw new InvalidSubscriptionException("url must be http or https");
       }
-      if (uri.getHost() == null || uri.getHost().isEmpty()) {
+      if (uri.getRawUserInfo() != null
+          || (uri.getRawAuthority() != null && uri.getRawAuthority().contains("@"))) {
+        throw new InvalidSubscriptionException("url must not carry user information");
+      }
+      String host = uri.getHost();
+      if (host == null && uri.getRawAuthority() != null) {
+        // Java reads a host it cannot parse as a registry name, and gives no host; say why.
+        String authority = uri.getRawAuthority();
+        int port = authority.lastIndexOf(':');
+        host = port < 0 ? authority : authority.substring(0, port);
+        if (!NumericHosts.ambiguous(host)) {
+          host = null;
+        }
+      }
+      if (host == null || host.isEmpty()) {
         throw new InvalidSubscriptionException("url has no host");
       }
-      if (uri.getRawUserInfo() != null) {
-        throw new InvalidSubscriptionException("url must not carry user information");
+      if (NumericHosts.ambiguous(host)) {
+        throw new InvalidSubscriptionException(
+            "url host is a numeric address that reads more than one way; write it as a.b.c.d");
       }
       return uri;
     } catch (URISyntaxException e) {

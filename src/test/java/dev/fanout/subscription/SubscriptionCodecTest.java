@@ -211,6 +211,42 @@ class SubscriptionCodecTest {
     assertThat(e.getMessage()).doesNotContain("hunter2");
   }
 
+  @ParameterizedTest
+  @ValueSource(
+      strings = {
+        "http://0x7f000001/hook",
+        "http://017700000001/hook",
+        "http://2130706433/hook",
+        "http://0177.0.0.1/hook",
+        "http://012.0.0.1/hook",
+        "http://127.1/hook",
+        "http://127.0.0.01/hook",
+        "http://0x7f.0.0.1/hook",
+        "http://1.2.3.256/hook",
+        "https://hooks.example.123/hook"
+      })
+  void refusesNumericHostsThatReadMoreThanOneWay(String url) {
+    InvalidSubscriptionException e =
+        catchThrowableOfType(InvalidSubscriptionException.class, () -> SubscriptionCodec.url(url));
+
+    assertThat(e).hasMessageContaining("numeric address");
+  }
+
+  @ParameterizedTest
+  @ValueSource(
+      strings = {
+        "http://127.0.0.1:8080/hook",
+        "https://8.8.8.8/hook",
+        "http://0.0.0.0/hook",
+        "https://[::1]/hook",
+        "https://0x7f.example.com/hook",
+        "https://hooks.example.com/hook",
+        "https://1password.com/hook"
+      })
+  void acceptsPlainAddressesAndNames(String url) throws Exception {
+    assertThat(SubscriptionCodec.url(url).getHost()).isNotEmpty();
+  }
+
   @Test
   void acceptsHttpAndHttpsInAnyCase() throws Exception {
     assertThat(SubscriptionCodec.url("HTTPS://hooks.example.com/y42").getHost())

@@ -5,12 +5,10 @@ import dev.fanout.config.HostPort;
 import dev.fanout.delivery.HttpResult;
 import dev.fanout.delivery.WebhookRequest;
 import dev.fanout.delivery.WebhookSender;
-import java.net.InetAddress;
+import dev.fanout.subscription.NumericHosts;
 import java.net.URI;
-import java.net.UnknownHostException;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
-import java.util.regex.Pattern;
 import org.apache.hc.client5.http.DnsResolver;
 import org.apache.hc.client5.http.config.ConnectionConfig;
 import org.apache.hc.client5.http.config.RequestConfig;
@@ -45,7 +43,6 @@ import org.apache.hc.core5.util.Timeout;
  * service, nor for a connection: it returns as soon as the client has the request. Thread-safe.
  */
 public final class ApacheHttpWebhookSender implements WebhookSender {
-  private static final Pattern IP_LITERAL = Pattern.compile("[0-9.]+|\\[?[0-9a-fA-F:.]+]?");
   // How long a looked-up answer is used for new connections, on top of the request timeout (an
   // answer must outlast the longest wait of the request it was looked up for).
   private static final Duration ANSWER_LIFETIME = Duration.ofSeconds(30);
@@ -63,6 +60,8 @@ public final class ApacheHttpWebhookSender implements WebhookSender {
   private final int maxResponseBytes;
   private final AddressPolicy policy;
   private final boolean viaProxy;
+  // With a proxy: targets looked up through the guard before their request goes to the proxy.
+  private final ResolvedNames checkedTargets;
 
   public ApacheHttpWebhookSender(FanoutConfig.Delivery config) {
     this(
@@ -82,13 +81,16 @@ public final class ApacheHttpWebhookSender implements WebhookSender {
     this.policy = AddressPolicy.fromConfig(config.allowedNetworks());
     this.viaProxy = !config.proxy().isEmpty();
     DnsResolver guarded = new GuardedDnsResolver(policy, nameService);
+    Duration answerLifetime = ANSWER_LIFETIME.plus(config.requestTimeout());
     this.names =
         new ResolvedNames(
             viaProxy
                 ? new ProxyAwareResolver(HostPort.parse(config.proxy()).host(), guarded)
                 : guarded,
-            ANSWER_LIFETIME.plus(config.requestTimeout()),
+            answerLifetime,
             System::nanoTime);
+    this.checkedTargets =
+        viaProxy ? new ResolvedNames(guarded, answerLifetime, System::nanoTime) : null;
     Timeout requestTimeout = Timeout.ofMilliseconds(requestTimeoutMillis);
     this.connections =
         PoolingAsyncClientConnectionManagerBuilder.create()
@@ -142,29 +144,43 @@ public final class ApacheHttpWebhookSender implements WebhookSender {
   @Override
   public CompletableFuture<HttpResult> send(WebhookRequest request) {
     URI url = request.url();
-    if (viaProxy && refusedLiteral(url.getHost())) {
+    String host = url.getHost();
+    if (host != null && NumericHosts.ambiguous(host)) {
       return CompletableFuture.completedFuture(
           new HttpResult.Failure(
-              HttpResult.Kind.BLOCKED_TARGET, "target " + url.getHost() + " is a refused address"));
+              HttpResult.Kind.BLOCKED_TARGET,
+              "target " + host + " is a numeric address that reads more than one way"));
     }
     Exchange exchange =
         new Exchange(request, client, names, maxResponseBytes, requestTimeoutMillis);
     Deadlines.Ticket ticket = deadlines.add(exchange::expire);
     exchange.result().whenComplete((r, e) -> ticket.done());
-    exchange.start();
+    if (viaProxy && host != null && !checkedTargets.knows(host)) {
+      checkTargetThenStart(host, exchange);
+    } else {
+      exchange.start();
+    }
     return exchange.result();
   }
 
-  private boolean refusedLiteral(String host) {
-    if (host == null || !IP_LITERAL.matcher(host).matches()) {
-      return false;
-    }
-    try {
-      String literal = host.startsWith("[") ? host.substring(1, host.length() - 1) : host;
-      return !policy.permits(InetAddress.getByName(literal));
-    } catch (UnknownHostException e) {
-      return false;
-    }
+  /**
+   * With a proxy, the client connects only to the proxy, which looks the target up itself. The
+   * target is looked up here first, through the guard, on a lookup thread: a target that resolves
+   * only to refused addresses, or cannot be resolved, never reaches the proxy. What remains is
+   * trust in the proxy's own lookup (it could get another answer than the guard did), which the
+   * proxy's egress rules should close.
+   */
+  private void checkTargetThenStart(String host, Exchange exchange) {
+    checkedTargets
+        .lookUp(host)
+        .whenComplete(
+            (ok, failed) -> {
+              if (failed != null) {
+                exchange.fail(failed);
+              } else {
+                exchange.start();
+              }
+            });
   }
 
   /** The pool's connections: leased, idle, pending (for tests). */
@@ -175,6 +191,9 @@ public final class ApacheHttpWebhookSender implements WebhookSender {
   @Override
   public void close() {
     names.close();
+    if (checkedTargets != null) {
+      checkedTargets.close();
+    }
     // The worker closes the sender after its loops have drained: what is still in flight then
     // (a black hole's requests) is given up, not waited for. The I/O reactor is asked to stop and
     // given a moment to close its channels itself; closing it outright while it does so makes it

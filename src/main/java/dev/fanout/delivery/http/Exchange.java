@@ -109,6 +109,11 @@ final class Exchange {
     }
   }
 
+  /** The request was not sent: report why (a refused or unknown target). */
+  void fail(Throwable cause) {
+    result.complete(failure(unwrap(cause), request.url()));
+  }
+
   /** The deadline passed: stop the exchange and report a timeout (or the response, if read). */
   void expire() {
     Attempt current = attempt;

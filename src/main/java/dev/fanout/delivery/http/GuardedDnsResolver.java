@@ -36,8 +36,9 @@ final class GuardedDnsResolver implements DnsResolver {
     InetAddress[] permitted =
         Arrays.stream(all).filter(policy::permits).toArray(InetAddress[]::new);
     if (permitted.length == 0) {
-      throw new BlockedTargetException(
-          "target " + host + " resolves only to refused addresses " + Arrays.toString(all));
+      // The addresses stay out of the message: it reaches the dead-letter topic, and the internal
+      // addresses a name resolves to are not the subscriber's business.
+      throw new BlockedTargetException("target " + host + " resolves only to refused addresses");
     }
     return permitted;
   }

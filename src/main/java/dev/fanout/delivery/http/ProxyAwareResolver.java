@@ -9,9 +9,9 @@ import org.apache.hc.client5.http.SystemDefaultDnsResolver;
 
 /**
  * With {@code delivery.proxy} set the client only ever connects to the proxy, which an operator
- * chose and which usually sits on a private network: it is resolved without the guard. Target names
- * are resolved by the proxy, so egress rules for them belong to the proxy; IP-literal targets are
- * still checked before sending.
+ * chose and which usually sits on a private network: it is resolved without the guard. Targets are
+ * checked by the sender, through the guard, before their request is handed to the proxy ({@link
+ * ApacheHttpWebhookSender}).
  */
 final class ProxyAwareResolver implements DnsResolver {
   private final String proxyHost;

@@ -111,6 +111,12 @@ final class ResolvedNames implements DnsResolver, AutoCloseable {
     answers.put(host, new Answer(addresses.clone(), now + lifetimeNanos));
   }
 
+  /** Whether {@code host} has an answer that is still used. */
+  boolean knows(String host) {
+    Answer answer = answers.get(host);
+    return answer != null && answer.expiresAtNanos - nanoTime.getAsLong() > 0;
+  }
+
   @Override
   public InetAddress[] resolve(String host) throws UnknownHostException {
     Answer answer = answers.get(host);
