@@ -113,6 +113,10 @@ public final class DeadLetterReplay {
       } else if (d.origin() == null
           || !(PARSER.parse(d.record().value()) instanceof EventParser.Parsed parsed)) {
         skip = Skip.UNREADABLE;
+      } else if (!subscription
+          .get()
+          .subscribesTo(parsed.event().spaceId(), parsed.event().type())) {
+        skip = Skip.NOT_SUBSCRIBED;
       } else {
         event = parsed.event();
       }

@@ -6,6 +6,8 @@ public enum Skip {
   WEBHOOK_GONE("webhook deleted"),
   /** The webhook is disabled; enable it first to replay its dead letters. */
   WEBHOOK_DISABLED("webhook disabled"),
+  /** The webhook no longer takes this event: another space, or event patterns that leave it out. */
+  NOT_SUBSCRIBED("webhook does not take it"),
   /** The dead letter names no webhook ({@code invalid_event}, {@code payload_too_large} events). */
   NOT_A_DELIVERY("not a delivery"),
   /** The value was too large for the dead-letter topic; the event is at its source offset. */

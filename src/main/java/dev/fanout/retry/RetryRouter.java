@@ -70,8 +70,13 @@ public final class RetryRouter implements RecordRouter {
       return new Route.DeadLetter(deadLetter(pending, record.value(), rejected));
     }
     Event event = ((EventParser.Parsed) parsed).event();
+    // The webhook as it is now, and only if it still takes this event: a retry record names a
+    // webhook, and a record naming one of another space (forged, or the webhook moved) must not
+    // carry the event there.
     Optional<Subscription> subscription =
-        subscriptions.get(pending.webhookId()).filter(Subscription::enabled);
+        subscriptions
+            .get(pending.webhookId())
+            .filter(s -> s.subscribesTo(event.spaceId(), event.type()));
     if (subscription.isEmpty()) {
       listener.cancelled(event.type());
       return new Route.Skip();

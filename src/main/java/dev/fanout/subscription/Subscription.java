@@ -40,6 +40,11 @@ public record Subscription(
     return false;
   }
 
+  /** Whether this webhook, enabled, takes events of this type from this space. */
+  public boolean subscribesTo(String eventSpaceId, String eventType) {
+    return spaceId.equals(eventSpaceId) && matches(eventType);
+  }
+
   /**
    * Why this webhook's secret cannot be read (see {@link SigningSecret#unavailable}); null when it
    * has none or it can. Nothing may be sent to it then: it would go unsigned, or signed wrongly.

@@ -113,6 +113,39 @@ class RetryRouterTest {
     assertThat(listener.cancelled).containsExactly("job.failed");
   }
 
+  @Test
+  void skipsAndReportsCancelledWhenTheWebhookNoLongerTakesTheEvent() {
+    index.apply("wh_1", TestSubscriptions.subscription("wh_1", "another_space", URL, true, null));
+
+    Route route = router.route(tierRecord(task(1, FIRST), DUE));
+
+    assertThat(route).isInstanceOf(Route.Skip.class);
+    assertThat(listener.cancelled).containsExactly("job.failed");
+  }
+
+  @Test
+  void skipsARetryWhoseEventTheWebhooksPatternsNoLongerMatch() {
+    Subscription orchestrationsOnly =
+        new Subscription(
+            "wh_1",
+            TestSubscriptions.SPACE,
+            URL,
+            List.of(new dev.fanout.subscription.EventPattern("orchestration.*")),
+            true,
+            null,
+            null,
+            null,
+            "",
+            null,
+            new byte[0]);
+    index.apply("wh_1", orchestrationsOnly);
+
+    Route route = router.route(tierRecord(task(1, FIRST), DUE));
+
+    assertThat(route).isInstanceOf(Route.Skip.class);
+    assertThat(listener.cancelled).containsExactly("job.failed");
+  }
+
   /** Once the engine's refreshed() bug: a task held before any attempt skipped the lookup. */
   @Test
   void taskHeldBeforeItsFirstAttemptIsCancelledWhenItsWebhookWasDeleted() {
