@@ -179,6 +179,77 @@ class EventParserTest {
     return ((EventParser.Parsed) result).event();
   }
 
+  @ParameterizedTest
+  @ValueSource(
+      strings = {
+        "{\"id\":\"e\",\"type\":\"job.failed\",\"space_id\":\"a\",\"space_id\":\"b\"}",
+        "{\"id\":\"e\",\"id\":\"f\",\"type\":\"job.failed\",\"space_id\":\"a\"}",
+        "{\"id\":\"e\",\"type\":\"job.failed\",\"space_id\":\"a\",\"data\":{\"x\":1,\"x\":2}}"
+      })
+  void refusesAKeyGivenTwice(String json) {
+    EventParser.Rejected rejected = rejected(json);
+
+    assertThat(rejected.reason()).isEqualTo("invalid_event");
+    assertThat(rejected.message()).isEqualTo("event has a duplicate key");
+  }
+
+  @ParameterizedTest
+  @ValueSource(
+      strings = {"job\\r\\nx-injected: 1", "job failed", "job.*", ".job", "j\u00f6b", "job\\u0000"})
+  void refusesATypeThatCannotGoIntoAHeader(String type) {
+    EventParser.Rejected rejected =
+        rejected("{\"id\":\"e\",\"type\":\"" + type + "\",\"space_id\":\"a\"}");
+
+    assertThat(rejected.reason()).isEqualTo("invalid_event");
+    assertThat(rejected.message()).startsWith("event type must be");
+  }
+
+  @Test
+  void boundsTheLengthOfIdsAndTypes() {
+    String id256 = "e".repeat(256);
+    String type128 = "t".repeat(128);
+    assertThat(
+            parsed(
+                    "{\"id\":\""
+                        + id256
+                        + "\",\"type\":\""
+                        + type128
+                        + "\",\"space_id\":\""
+                        + id256
+                        + "\"}")
+                .id())
+        .hasSize(256);
+
+    EventParser wide = new EventParser(4096);
+    assertThat(
+            wide.parse(
+                ("{\"id\":\"" + id256 + "e\",\"type\":\"t\",\"space_id\":\"a\"}")
+                    .getBytes(StandardCharsets.UTF_8)))
+        .isInstanceOfSatisfying(
+            EventParser.Rejected.class, r -> assertThat(r.message()).startsWith("event id must"));
+    assertThat(
+            wide.parse(
+                ("{\"id\":\"e\",\"type\":\"" + type128 + "t\",\"space_id\":\"a\"}")
+                    .getBytes(StandardCharsets.UTF_8)))
+        .isInstanceOfSatisfying(
+            EventParser.Rejected.class, r -> assertThat(r.message()).startsWith("event type must"));
+    assertThat(
+            wide.parse(
+                "{\"id\":\"e\",\"type\":\"t\",\"space_id\":\"a b\"}"
+                    .getBytes(StandardCharsets.UTF_8)))
+        .isInstanceOfSatisfying(
+            EventParser.Rejected.class,
+            r -> assertThat(r.message()).startsWith("event space_id must"));
+  }
+
+  @ParameterizedTest
+  @ValueSource(
+      strings = {"job.failed", "orchestration.run.finished", "JobFailed", "v1/job:failed", "a_b-c"})
+  void acceptsTypesOfLettersDigitsAndPunctuation(String type) {
+    assertThat(parsed("{\"id\":\"e\",\"type\":\"" + type + "\",\"space_id\":\"a\"}").type())
+        .isEqualTo(type);
+  }
+
   private EventParser.Rejected rejected(String json) {
     EventParser.Result result = parser.parse(json.getBytes(StandardCharsets.UTF_8));
     assertThat(result).isInstanceOf(EventParser.Rejected.class);
