@@ -104,7 +104,9 @@ public final class FanoutWorker implements AutoCloseable {
     new JvmThreadMetrics().bindTo(registry);
     new ProcessorMetrics().bindTo(registry);
     new UptimeMetrics().bindTo(registry);
-    FanoutMetrics metrics = new FanoutMetrics(registry, clock);
+    FanoutMetrics metrics =
+        new FanoutMetrics(
+            registry, clock, java.util.Set.copyOf(config.operations().metricEventTypes()));
     KafkaClients clients = new KafkaClients(config.kafka(), "fanout");
 
     SubscriptionCodec codec = new SubscriptionCodec(cipher, config.requireEncryptedSecrets());
@@ -229,7 +231,11 @@ public final class FanoutWorker implements AutoCloseable {
         port < 0
             ? null
             : new ManagementServer(
-                config.operations().managementHost(), port, registry, this::live, this::ready);
+                config.operations().managementBindAddress(),
+                port,
+                registry,
+                this::live,
+                this::ready);
   }
 
   /**
