@@ -96,7 +96,8 @@ public final class FanoutWorker implements AutoCloseable {
   private volatile boolean closed;
   private volatile boolean tableLost;
 
-  private FanoutWorker(FanoutConfig config, SecretCipher cipher, Clock clock) throws IOException {
+  private FanoutWorker(FanoutConfig config, SecretCipher cipher, Clock clock)
+      throws InterruptedException {
     this.config = config;
     this.registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     new JvmMemoryMetrics().bindTo(registry);
