@@ -327,11 +327,15 @@ public final class FanoutWorker implements AutoCloseable {
   }
 
   /**
-   * Ready: the subscription table has caught up, this member owns partitions, no partition is stuck
-   * on a write that keeps failing, and every webhook's secret can be read.
+   * Ready: the subscription table has caught up and is still being read, this member owns
+   * partitions, no partition is stuck on a write that keeps failing, every webhook's secret can be
+   * read, and shutdown has not begun. While it drains at shutdown the worker is live but not ready,
+   * so it is taken out of service (and its pod out of a rollout's count) before it goes.
    */
   public boolean ready() {
-    return store.isCaughtUp()
+    return !closed
+        && store.isCaughtUp()
+        && !store.failed()
         && events.hasAssignment()
         && stuckPartitions() == 0
         && store.unreadableSecrets() == 0;
