@@ -2,6 +2,7 @@ package dev.fanout.app;
 
 import dev.fanout.config.FanoutConfig;
 import dev.fanout.deadletter.kafka.KafkaDeadLetterWriter;
+import dev.fanout.delivery.AttemptLog;
 import dev.fanout.delivery.ConcurrencyLimits;
 import dev.fanout.delivery.DeliveryEngine;
 import dev.fanout.delivery.DeliveryListener;
@@ -162,6 +163,9 @@ public final class FanoutWorker implements AutoCloseable {
     this.history = config.history().enabled() ? historyWriter(clients, metrics) : null;
     if (history != null) {
       listeners.add(new HistoryListener(history, clock));
+    }
+    if (config.operations().logAttempts()) {
+      listeners.add(new AttemptLog());
     }
     DeliveryEngine engine =
         new DeliveryEngine(

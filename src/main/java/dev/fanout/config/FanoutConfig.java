@@ -72,6 +72,8 @@ public record FanoutConfig(
 
   /**
    * @param managementBindAddress the address the management port listens on
+   * @param logAttempts whether each delivery attempt gets a log line (logger {@code
+   *     dev.fanout.attempts})
    * @param metricEventTypes the event types that keep their name in the {@code event_type} tag;
    *     every other type counts as {@code other}
    */
@@ -83,6 +85,7 @@ public record FanoutConfig(
       Duration rebalanceDrainTimeout,
       String logFormat,
       String logLevel,
+      boolean logAttempts,
       boolean perEndpointMetrics,
       List<String> metricEventTypes) {}
 
@@ -197,6 +200,7 @@ public record FanoutConfig(
             r.duration("rebalance.drain-timeout"),
             r.oneOf("log.format", Set.of("json", "text")),
             r.oneOf("log.level", Set.of("TRACE", "DEBUG", "INFO", "WARN", "ERROR")),
+            r.bool("log.attempts"),
             r.bool("metrics.per-endpoint"),
             r.list("metrics.event-types"));
     if (operations.metricEventTypes().size() > MAX_METRIC_EVENT_TYPES) {
