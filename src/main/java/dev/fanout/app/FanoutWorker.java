@@ -2,6 +2,7 @@ package dev.fanout.app;
 
 import dev.fanout.config.FanoutConfig;
 import dev.fanout.deadletter.kafka.KafkaDeadLetterWriter;
+import dev.fanout.delivery.AttemptLog;
 import dev.fanout.delivery.ConcurrencyLimits;
 import dev.fanout.delivery.DeliveryEngine;
 import dev.fanout.delivery.DeliveryListener;
@@ -96,7 +97,8 @@ public final class FanoutWorker implements AutoCloseable {
   private volatile boolean closed;
   private volatile boolean tableLost;
 
-  private FanoutWorker(FanoutConfig config, SecretCipher cipher, Clock clock) throws IOException {
+  private FanoutWorker(FanoutConfig config, SecretCipher cipher, Clock clock)
+      throws InterruptedException {
     this.config = config;
     this.registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     new JvmMemoryMetrics().bindTo(registry);
@@ -104,7 +106,9 @@ public final class FanoutWorker implements AutoCloseable {
     new JvmThreadMetrics().bindTo(registry);
     new ProcessorMetrics().bindTo(registry);
     new UptimeMetrics().bindTo(registry);
-    FanoutMetrics metrics = new FanoutMetrics(registry, clock);
+    FanoutMetrics metrics =
+        new FanoutMetrics(
+            registry, clock, java.util.Set.copyOf(config.operations().metricEventTypes()));
     KafkaClients clients = new KafkaClients(config.kafka(), "fanout");
 
     SubscriptionCodec codec = new SubscriptionCodec(cipher, config.requireEncryptedSecrets());
@@ -159,6 +163,9 @@ public final class FanoutWorker implements AutoCloseable {
     this.history = config.history().enabled() ? historyWriter(clients, metrics) : null;
     if (history != null) {
       listeners.add(new HistoryListener(history, clock));
+    }
+    if (config.operations().logAttempts()) {
+      listeners.add(new AttemptLog());
     }
     DeliveryEngine engine =
         new DeliveryEngine(
@@ -229,7 +236,11 @@ public final class FanoutWorker implements AutoCloseable {
         port < 0
             ? null
             : new ManagementServer(
-                config.operations().managementHost(), port, registry, this::live, this::ready);
+                config.operations().managementBindAddress(),
+                port,
+                registry,
+                this::live,
+                this::ready);
   }
 
   /**
@@ -320,11 +331,15 @@ public final class FanoutWorker implements AutoCloseable {
   }
 
   /**
-   * Ready: the subscription table has caught up, this member owns partitions, no partition is stuck
-   * on a write that keeps failing, and every webhook's secret can be read.
+   * Ready: the subscription table has caught up and is still being read, this member owns
+   * partitions, no partition is stuck on a write that keeps failing, every webhook's secret can be
+   * read, and shutdown has not begun. While it drains at shutdown the worker is live but not ready,
+   * so it is taken out of service (and its pod out of a rollout's count) before it goes.
    */
   public boolean ready() {
-    return store.isCaughtUp()
+    return !closed
+        && store.isCaughtUp()
+        && !store.failed()
         && events.hasAssignment()
         && stuckPartitions() == 0
         && store.unreadableSecrets() == 0;

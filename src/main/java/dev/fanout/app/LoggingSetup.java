@@ -3,31 +3,31 @@ package dev.fanout.app;
 import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.LoggerContext;
-import ch.qos.logback.classic.encoder.JsonEncoder;
 import ch.qos.logback.classic.encoder.PatternLayoutEncoder;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.ConsoleAppender;
 import ch.qos.logback.core.encoder.Encoder;
+import dev.fanout.delivery.AttemptLog;
 import org.slf4j.LoggerFactory;
 
-/** Applies {@code log.format} and {@code log.level}: one JSON object per line, or plain text. */
+/**
+ * Applies {@code log.format}, {@code log.level} and {@code log.attempts}: one JSON object per line
+ * ({@link JsonLineEncoder}), or plain text; the root level; and whether the per-attempt logger
+ * {@value #ATTEMPTS_LOGGER} writes anything.
+ */
 public final class LoggingSetup {
+  /** The logger of the one-line-per-attempt log; {@code log.attempts=false} turns it off. */
+  public static final String ATTEMPTS_LOGGER = AttemptLog.LOGGER;
+
   private LoggingSetup() {}
 
-  public static void apply(String format, String level) {
+  public static void apply(String format, String level, boolean attempts) {
     if (!(LoggerFactory.getILoggerFactory() instanceof LoggerContext context)) {
       return;
     }
     Encoder<ILoggingEvent> encoder;
     if (format.equals("json")) {
-      JsonEncoder json = new JsonEncoder();
-      json.setWithSequenceNumber(false);
-      json.setWithNanoseconds(false);
-      json.setWithContext(false);
-      json.setWithArguments(false);
-      json.setWithFormattedMessage(true);
-      json.setWithMessage(false);
-      encoder = json;
+      encoder = new JsonLineEncoder();
     } else {
       PatternLayoutEncoder text = new PatternLayoutEncoder();
       text.setPattern("%d{HH:mm:ss.SSS} %-5level %logger{24} - %msg%n");
@@ -45,5 +45,7 @@ public final class LoggingSetup {
     root.detachAndStopAllAppenders();
     root.addAppender(appender);
     root.setLevel(Level.toLevel(level, Level.INFO));
+    // INFO regardless of the root level, so log.level=WARN does not silence attempts by accident.
+    context.getLogger(ATTEMPTS_LOGGER).setLevel(attempts ? Level.INFO : Level.OFF);
   }
 }

@@ -40,7 +40,10 @@ abstract class BaseCommand implements Callable<Integer> {
     if (!problems.isEmpty()) {
       throw new ConfigException(problems);
     }
-    LoggingSetup.apply(config.operations().logFormat(), config.operations().logLevel());
+    LoggingSetup.apply(
+        config.operations().logFormat(),
+        config.operations().logLevel(),
+        config.operations().logAttempts());
   }
 
   final FanoutConfig config() {

@@ -70,15 +70,24 @@ public record FanoutConfig(
       Duration waitInOpen,
       int halfOpenCalls) {}
 
+  /**
+   * @param managementBindAddress the address the management port listens on
+   * @param logAttempts whether each delivery attempt gets a log line (logger {@code
+   *     dev.fanout.attempts})
+   * @param metricEventTypes the event types that keep their name in the {@code event_type} tag;
+   *     every other type counts as {@code other}
+   */
   public record Operations(
       int managementPort,
-      String managementHost,
+      String managementBindAddress,
       Duration commitInterval,
       Duration shutdownTimeout,
       Duration rebalanceDrainTimeout,
       String logFormat,
       String logLevel,
-      boolean perEndpointMetrics) {}
+      boolean logAttempts,
+      boolean perEndpointMetrics,
+      List<String> metricEventTypes) {}
 
   /**
    * Delivery history: one record per attempt on {@code topics.attempts}.
@@ -89,6 +98,9 @@ public record FanoutConfig(
    */
   public record History(
       boolean enabled, int bufferRecords, long bufferBytes, Duration linger, String compression) {}
+
+  /** Each type of {@code metrics.event-types} adds a series per delivery outcome. */
+  static final int MAX_METRIC_EVENT_TYPES = 50;
 
   public static FanoutConfig from(Map<String, String> values) {
     ConfigReader r = new ConfigReader(values);
@@ -182,13 +194,26 @@ public record FanoutConfig(
     Operations operations =
         new Operations(
             r.integer("management.port", -1, 65_535),
-            r.string("management.host"),
+            r.string("management.bind-address"),
             r.duration("commit.interval"),
             r.duration("shutdown.timeout"),
             r.duration("rebalance.drain-timeout"),
             r.oneOf("log.format", Set.of("json", "text")),
             r.oneOf("log.level", Set.of("TRACE", "DEBUG", "INFO", "WARN", "ERROR")),
-            r.bool("metrics.per-endpoint"));
+            r.bool("log.attempts"),
+            r.bool("metrics.per-endpoint"),
+            r.list("metrics.event-types"));
+    if (operations.metricEventTypes().size() > MAX_METRIC_EVENT_TYPES) {
+      r.problem(
+          "metrics.event-types: "
+              + operations.metricEventTypes().size()
+              + " types is more than "
+              + MAX_METRIC_EVENT_TYPES
+              + "; each adds a series per outcome");
+    }
+    if (operations.metricEventTypes().contains("other")) {
+      r.problem("metrics.event-types: 'other' is the series of every type not listed");
+    }
 
     History history =
         new History(

@@ -1,6 +1,7 @@
 package dev.fanout.delivery;
 
 import com.netflix.concurrency.limits.Limit;
+import dev.fanout.deadletter.HoldReasons;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
 import io.github.resilience4j.ratelimiter.RateLimiter;
@@ -63,8 +64,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class EndpointScheduler {
   private static final Logger log = LoggerFactory.getLogger(EndpointScheduler.class);
-  public static final String CIRCUIT_OPEN = "circuit_open";
-  public static final String ENDPOINT_BUSY = "endpoint_busy";
   private static final long MIN_THROTTLE_NANOS = TimeUnit.MILLISECONDS.toNanos(5);
   private static final long EVICTION_INTERVAL_NANOS = TimeUnit.SECONDS.toNanos(5);
 
@@ -173,12 +172,12 @@ public final class EndpointScheduler {
       Lane lane = laneFor(job.task(), now);
       lane.lastActiveNanos = now;
       if (openBreaker(lane)) {
-        actions.add(() -> job.hold(CIRCUIT_OPEN, settings.breakerWait()));
+        actions.add(() -> job.hold(HoldReasons.CIRCUIT_OPEN, settings.breakerWait()));
       } else {
         int position = lane.waiting.size() + 1;
         if (lane.cannotStartInTime(now, position, maxQueueWaitNanos)) {
           Duration wait = busyWait(lane, now, position);
-          actions.add(() -> job.hold(ENDPOINT_BUSY, wait));
+          actions.add(() -> job.hold(HoldReasons.ENDPOINT_BUSY, wait));
         } else {
           enqueue(lane, job, now);
           pump(lane.host, now, actions);
@@ -510,7 +509,7 @@ public final class EndpointScheduler {
     while (!lane.waiting.isEmpty()) {
       Job job = dequeue(lane, false);
       leaveHost(lane.host);
-      actions.add(() -> job.hold(CIRCUIT_OPEN, settings.breakerWait()));
+      actions.add(() -> job.hold(HoldReasons.CIRCUIT_OPEN, settings.breakerWait()));
     }
   }
 
@@ -525,7 +524,7 @@ public final class EndpointScheduler {
       Duration wait = busyWait(lane, now, lane.waiting.size());
       Job job = dequeue(lane, true);
       leaveHost(lane.host);
-      actions.add(() -> job.hold(ENDPOINT_BUSY, wait));
+      actions.add(() -> job.hold(HoldReasons.ENDPOINT_BUSY, wait));
     }
   }
 

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.netflix.concurrency.limits.Limit;
 import com.netflix.concurrency.limits.limit.AIMDLimit;
 import com.netflix.concurrency.limits.limit.FixedLimit;
+import dev.fanout.deadletter.HoldReasons;
 import dev.fanout.event.Event;
 import dev.fanout.event.Origin;
 import dev.fanout.subscription.Subscription;
@@ -68,7 +69,7 @@ class EndpointSchedulerTest {
     Job held = offer(scheduler, task("evt_b9", "wh_b", BROKEN));
     Job healthy = offer(scheduler, task("evt_a", "wh_a", HEALTHY));
 
-    assertThat(held.heldFor).isEqualTo(EndpointScheduler.CIRCUIT_OPEN);
+    assertThat(held.heldFor).isEqualTo(HoldReasons.CIRCUIT_OPEN);
     assertThat(healthy.permit).as("same host, other webhook: sent at once").isNotNull();
     assertThat(breaker("wh_a", HEALTHY).getState()).isEqualTo(CircuitBreaker.State.CLOSED);
   }
@@ -97,7 +98,7 @@ class EndpointSchedulerTest {
     }
     assertThat(fifth.heldFor)
         .as("four timeouts opened the breaker")
-        .isEqualTo(EndpointScheduler.CIRCUIT_OPEN);
+        .isEqualTo(HoldReasons.CIRCUIT_OPEN);
   }
 
   @Test
@@ -139,7 +140,7 @@ class EndpointSchedulerTest {
     Job fourth = offer(scheduler, task("evt_4", "wh_b", BROKEN));
 
     assertThat(third.permit).as("one request may still probe it").isNotNull();
-    assertThat(fourth.heldFor).isEqualTo(EndpointScheduler.ENDPOINT_BUSY);
+    assertThat(fourth.heldFor).isEqualTo(HoldReasons.ENDPOINT_BUSY);
     assertThat(fourth.heldWait).isGreaterThanOrEqualTo(Duration.ofSeconds(30));
   }
 

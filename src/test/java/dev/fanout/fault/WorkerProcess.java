@@ -51,7 +51,11 @@ final class WorkerProcess implements AutoCloseable {
         });
     command.addAll(
         List.of(
-            "--set", "management.port=" + port, "--set", "management.host=127.0.0.1", "worker"));
+            "--set",
+            "management.port=" + port,
+            "--set",
+            "management.bind-address=127.0.0.1",
+            "worker"));
     Path log = logDir.resolve(name + ".log");
     Process process =
         ChildProcesses.track(

@@ -220,7 +220,7 @@ class WorkerProcessIT {
             "--set",
             "management.port=" + port,
             "--set",
-            "management.host=127.0.0.1",
+            "management.bind-address=127.0.0.1",
             "--set",
             "log.format=text",
             "worker"));
