@@ -22,8 +22,8 @@ import picocli.CommandLine.Option;
     name = "bench",
     defaultValueProvider = BenchCommand.Defaults.class,
     description = {
-      "Measure the worker end to end against receivers on 127.0.0.1, and the bare HTTP client",
-      "in the same run. Uses an embedded broker unless --bootstrap-servers is given."
+      "Measure the worker end to end, and the bare HTTP client in the same run.",
+      "Receivers listen on 127.0.0.1; the broker is embedded unless --bootstrap-servers is given."
     })
 final class BenchCommand extends BaseCommand {
   @Option(

@@ -29,8 +29,9 @@ import picocli.CommandLine.Option;
 @Command(
     name = "demo",
     description = {
-      "Run Fanout end to end on an embedded Kafka broker: a receiver that verifies signatures,",
-      "a healthy and a failing webhook, sample events, deliveries and dead letters."
+      "Run Fanout end to end on an embedded Kafka broker, with a demo receiver.",
+      "The receiver verifies signatures; a healthy and a failing webhook get sample events,",
+      "which end in deliveries and dead letters."
     })
 final class DemoCommand extends BaseCommand {
   static final String SPACE = "space_42";

@@ -29,8 +29,8 @@ import picocli.CommandLine.Option;
 @Command(
     name = "replay",
     description = {
-      "Deliver matching dead letters again, each to its own webhook only (or --to-webhook),",
-      "through the running workers: each becomes a retry due now in the first retry tier, signed",
+      "Deliver matching dead letters again, each to its own webhook only (or --to-webhook).",
+      "It goes through the running workers: each becomes a retry due now in the first retry tier, signed",
       "with the webhook's current secret and keeping its delivery id. Dead letters whose webhook",
       "is deleted or disabled, that are not deliveries, or whose value was omitted are skipped",
       "and reported. With --resume NAME the run remembers how far it got (consumer group",

@@ -18,9 +18,10 @@ import picocli.CommandLine.Option;
 @Command(
     name = "resend",
     description = {
-      "Send a period of events again to one webhook (a subscriber who lost them): every event of",
-      "the event topics with a record time in [--since, --until) that the webhook subscribes to,",
-      "to that webhook only, through the running workers, under its original delivery id."
+      "Send a period of events again to one webhook (a subscriber who lost them).",
+      "Every event of the event topics with a record time in [--since, --until) that the webhook",
+      "subscribes to goes to that webhook only, through the running workers, under its original",
+      "delivery id."
     })
 final class EventsResendCommand extends BaseCommand {
   @Option(names = "--webhook", required = true, paramLabel = "ID", description = "Webhook id.")

@@ -71,7 +71,19 @@ public final class FanoutCommand {
   static CommandLine commandLine() {
     CommandLine cli = new CommandLine(new FanoutCommand());
     cli.setExecutionExceptionHandler(new ExceptionHandler());
+    withHelp(cli);
     return cli;
+  }
+
+  /** Gives every command and subcommand {@code --help} (and {@code --version}). */
+  private static void withHelp(CommandLine command) {
+    for (CommandLine sub : command.getSubcommands().values()) {
+      if (!(sub.getCommand() instanceof CommandLine.HelpCommand)
+          && !sub.getCommandSpec().mixinStandardHelpOptions()) {
+        sub.getCommandSpec().mixinStandardHelpOptions(true);
+      }
+      withHelp(sub);
+    }
   }
 
   static final class VersionProvider implements CommandLine.IVersionProvider {
