@@ -1,42 +1,30 @@
 package dev.fanout.metrics;
 
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
-import io.netty.bootstrap.ServerBootstrap;
-import io.netty.buffer.Unpooled;
-import io.netty.channel.Channel;
-import io.netty.channel.ChannelFutureListener;
-import io.netty.channel.ChannelHandler;
-import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.ChannelInboundHandlerAdapter;
-import io.netty.channel.ChannelInitializer;
-import io.netty.channel.ChannelOption;
-import io.netty.channel.EventLoopGroup;
-import io.netty.channel.SimpleChannelInboundHandler;
-import io.netty.channel.nio.NioEventLoopGroup;
-import io.netty.channel.socket.SocketChannel;
-import io.netty.channel.socket.nio.NioServerSocketChannel;
-import io.netty.handler.codec.http.DefaultFullHttpResponse;
-import io.netty.handler.codec.http.FullHttpRequest;
-import io.netty.handler.codec.http.FullHttpResponse;
-import io.netty.handler.codec.http.HttpHeaderNames;
-import io.netty.handler.codec.http.HttpHeaderValues;
-import io.netty.handler.codec.http.HttpMethod;
-import io.netty.handler.codec.http.HttpObjectAggregator;
-import io.netty.handler.codec.http.HttpResponseStatus;
-import io.netty.handler.codec.http.HttpServerCodec;
-import io.netty.handler.codec.http.HttpVersion;
-import io.netty.handler.codec.http.QueryStringDecoder;
-import io.netty.handler.timeout.ReadTimeoutHandler;
-import io.netty.util.concurrent.DefaultEventExecutorGroup;
-import io.netty.util.concurrent.DefaultThreadFactory;
-import io.netty.util.concurrent.EventExecutorGroup;
-import io.netty.util.concurrent.ScheduledFuture;
-import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BooleanSupplier;
+import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.http.HttpMethod;
+import org.eclipse.jetty.http.HttpStatus;
+import org.eclipse.jetty.io.Connection;
+import org.eclipse.jetty.server.Handler;
+import org.eclipse.jetty.server.HttpConfiguration;
+import org.eclipse.jetty.server.HttpConnectionFactory;
+import org.eclipse.jetty.server.NetworkConnectionLimit;
+import org.eclipse.jetty.server.Request;
+import org.eclipse.jetty.server.Response;
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.util.BlockingArrayQueue;
+import org.eclipse.jetty.util.Callback;
+import org.eclipse.jetty.util.thread.QueuedThreadPool;
+import org.eclipse.jetty.util.thread.ScheduledExecutorScheduler;
+import org.eclipse.jetty.util.thread.Scheduler;
 
 /**
  * The operations port: {@code GET /metrics} (Prometheus text), {@code GET /health/live} and {@code
@@ -46,30 +34,35 @@ import java.util.function.BooleanSupplier;
  * <p>It must answer an orchestrator's probes whatever else connects, so no client can hold it:
  *
  * <pre>
- *   accept + read (1 event-loop thread, non-blocking: an idle or half-sent request costs a buffer)
- *     ├─ more than {@value #MAX_CONNECTIONS} open connections: the new one is closed at once
- *     ├─ nothing read for {@link #READ_TIMEOUT}: closed
- *     ├─ no whole request within {@link #CONNECTION_DEADLINE} of connecting (a slow drip): closed
- *     └─ a whole request (line ≤ 4 KiB, headers ≤ 8 KiB, body ≤ 1 KiB)
- *          ─► {@value #HANDLER_THREADS} handler threads (a scrape never delays a probe's read)
+ *   accept + read (1 selector thread, non-blocking: an idle or half-sent request costs a buffer)
+ *     ├─ {@value #MAX_CONNECTIONS} connections open: no more are accepted until one closes
+ *     ├─ nothing read or written for {@link #IDLE_TIMEOUT}: closed
+ *     ├─ open for {@link #CONNECTION_DEADLINE} (a slow drip of a request): closed
+ *     └─ a whole request (request line and headers ≤ 8 KiB)
+ *          ─► at most {@value #MAX_THREADS} pool threads (a scrape never delays a probe's read)
  *          ─► response, then the connection is closed
  * </pre>
  *
- * Netty does the reading and parsing; it is already on the classpath for {@code fanout bench}. The
+ * Jetty (core, no servlets) does the reading and parsing. Its idle timeout resets on every byte,
+ * and its minimum request data rate covers bodies, not headers; so the deadline is kept here. The
  * JDK's server reads each request on its executor's threads without a read timeout, so a half-sent
  * request held one of them for ever.
+ *
+ * <p>The pool's task queue grows as needed: a connection has at most one task queued at a time, so
+ * the connection limit bounds it. A fixed-size queue would not bound anything more, and Jetty drops
+ * what it cannot queue, its own read and write completions included: 100 half-sent requests
+ * overflowed a queue of 64 and a liveness probe was dropped with them (Jetty 12.1 warns of any
+ * bounded queue for that reason).
  */
 public final class ManagementServer implements AutoCloseable {
   static final int MAX_CONNECTIONS = 512;
-  static final int HANDLER_THREADS = 2;
-  static final Duration READ_TIMEOUT = Duration.ofSeconds(5);
+  static final int MAX_THREADS = 4;
+  static final Duration IDLE_TIMEOUT = Duration.ofSeconds(5);
   static final Duration CONNECTION_DEADLINE = Duration.ofSeconds(10);
-  private static final int MAX_BODY_BYTES = 1024;
+  private static final int MAX_HEADER_BYTES = 8192;
 
-  private final EventLoopGroup loop;
-  private final EventExecutorGroup handlers;
-  private final Channel channel;
-  private final AtomicInteger connections = new AtomicInteger();
+  private final Server server;
+  private final ServerConnector connector;
 
   /**
    * Binds and starts serving.
@@ -85,121 +78,99 @@ public final class ManagementServer implements AutoCloseable {
       BooleanSupplier live,
       BooleanSupplier ready)
       throws InterruptedException {
-    loop = new NioEventLoopGroup(1, new DefaultThreadFactory("fanout-management-io", true));
-    handlers =
-        new DefaultEventExecutorGroup(
-            HANDLER_THREADS, new DefaultThreadFactory("fanout-management", true));
-    Routes routes = new Routes(registry, live, ready);
-    ConnectionLimit limit = new ConnectionLimit();
+    QueuedThreadPool threads =
+        new QueuedThreadPool(
+            MAX_THREADS,
+            1,
+            60_000,
+            0,
+            new BlockingArrayQueue<>(64, 64), // grows: see above
+            null);
+    threads.setName("fanout-management");
+    threads.setDaemon(true);
+    Scheduler scheduler = new ScheduledExecutorScheduler("fanout-management-scheduler", true);
+    server = new Server(threads, scheduler, null);
+    server.setStopTimeout(1_000);
+
+    HttpConfiguration http = new HttpConfiguration();
+    http.setRequestHeaderSize(MAX_HEADER_BYTES);
+    http.setSendServerVersion(false);
+    http.setSendDateHeader(false);
+    http.setPersistentConnectionsEnabled(false);
+    // No acceptor threads: the one selector accepts as well, without blocking.
+    connector = new ServerConnector(server, 0, 1, new HttpConnectionFactory(http));
+    connector.setHost(bindAddress);
+    connector.setPort(port);
+    connector.setIdleTimeout(IDLE_TIMEOUT.toMillis());
+    connector.setAcceptQueueSize(128);
+    connector.setReuseAddress(true);
+    connector.addEventListener(new Deadline(scheduler));
+    server.addConnector(connector);
+    server.addBean(new NetworkConnectionLimit(MAX_CONNECTIONS, connector));
+    server.setHandler(new Routes(registry, live, ready));
     try {
-      channel =
-          new ServerBootstrap()
-              .group(loop)
-              .channel(NioServerSocketChannel.class)
-              .option(ChannelOption.SO_BACKLOG, 128)
-              .option(ChannelOption.SO_REUSEADDR, true)
-              .childOption(ChannelOption.TCP_NODELAY, true)
-              .childHandler(
-                  new ChannelInitializer<SocketChannel>() {
-                    @Override
-                    protected void initChannel(SocketChannel ch) {
-                      ch.pipeline()
-                          .addLast(limit)
-                          .addLast(
-                              new ReadTimeoutHandler(
-                                  READ_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS))
-                          .addLast(new Deadline())
-                          .addLast(new HttpServerCodec(4096, 8192, 8192))
-                          .addLast(new HttpObjectAggregator(MAX_BODY_BYTES))
-                          .addLast(handlers, routes);
-                    }
-                  })
-              .bind(new InetSocketAddress(bindAddress, port))
-              .sync()
-              .channel();
-    } catch (InterruptedException e) {
-      shutdown();
-      throw e;
-    } catch (Exception e) { // Netty rethrows a BindException unchecked
-      shutdown();
+      server.start();
+    } catch (Exception e) {
+      stop();
+      if (e instanceof InterruptedException interrupted) {
+        throw interrupted;
+      }
       throw new IllegalStateException(
           "cannot listen on the management port " + bindAddress + ":" + port + ": " + e, e);
     }
   }
 
   public int port() {
-    return ((InetSocketAddress) channel.localAddress()).getPort();
+    return connector.getLocalPort();
   }
 
   @Override
   public void close() {
-    channel.close().awaitUninterruptibly(5, TimeUnit.SECONDS);
-    shutdown();
+    stop();
   }
 
-  /** The event loop first: it closes the open connections, whose handlers still run. */
-  private void shutdown() {
-    loop.shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
-    handlers.shutdownGracefully(0, 1, TimeUnit.SECONDS);
-  }
-
-  /** Closes a new connection at once while {@value #MAX_CONNECTIONS} are open. */
-  @ChannelHandler.Sharable
-  private final class ConnectionLimit extends ChannelInboundHandlerAdapter {
-    @Override
-    public void channelActive(ChannelHandlerContext ctx) throws Exception {
-      if (connections.incrementAndGet() > MAX_CONNECTIONS) {
-        ctx.close();
-        return;
-      }
-      super.channelActive(ctx);
-    }
-
-    @Override
-    public void channelInactive(ChannelHandlerContext ctx) throws Exception {
-      connections.decrementAndGet();
-      super.channelInactive(ctx);
+  private void stop() {
+    try {
+      server.stop();
+    } catch (Exception e) {
+      // stopping: the threads are daemons, nothing is left to hold the process
     }
   }
 
   /**
    * Closes a connection {@link #CONNECTION_DEADLINE} after it opened: a client that sends a byte
-   * every few seconds resets the read timeout, not this. Every response closes its connection
+   * every few seconds resets the idle timeout, not this. Every response closes its connection
    * anyway, so no well-behaved client meets it.
    */
-  private static final class Deadline extends ChannelInboundHandlerAdapter {
-    private ScheduledFuture<?> close;
+  private static final class Deadline implements Connection.Listener {
+    private final Scheduler scheduler;
+    private final Map<Connection, Scheduler.Task> closing = new ConcurrentHashMap<>();
 
-    @Override
-    public void channelActive(ChannelHandlerContext ctx) throws Exception {
-      close =
-          ctx.executor()
-              .schedule(
-                  () -> {
-                    ctx.close();
-                  },
-                  CONNECTION_DEADLINE.toMillis(),
-                  TimeUnit.MILLISECONDS);
-      super.channelActive(ctx);
+    Deadline(Scheduler scheduler) {
+      this.scheduler = scheduler;
     }
 
     @Override
-    public void channelInactive(ChannelHandlerContext ctx) throws Exception {
-      if (close != null) {
-        close.cancel(false);
+    public void onOpened(Connection connection) {
+      closing.put(
+          connection,
+          scheduler.schedule(
+              () -> connection.getEndPoint().close(),
+              CONNECTION_DEADLINE.toMillis(),
+              TimeUnit.MILLISECONDS));
+    }
+
+    @Override
+    public void onClosed(Connection connection) {
+      Scheduler.Task task = closing.remove(connection);
+      if (task != null) {
+        task.cancel();
       }
-      super.channelInactive(ctx);
-    }
-
-    @Override
-    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-      ctx.close(); // a read timeout, a reset: nothing to answer
     }
   }
 
-  /** Answers the three paths; runs on the handler threads. */
-  @ChannelHandler.Sharable
-  private static final class Routes extends SimpleChannelInboundHandler<FullHttpRequest> {
+  /** Answers the three paths; runs on the pool threads. */
+  private static final class Routes extends Handler.Abstract {
     private static final String PROMETHEUS_TEXT = "text/plain; version=0.0.4; charset=utf-8";
     private static final String TEXT = "text/plain; charset=utf-8";
 
@@ -214,20 +185,17 @@ public final class ManagementServer implements AutoCloseable {
     }
 
     @Override
-    protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest request) {
-      if (!request.decoderResult().isSuccess()) {
-        respond(ctx, HttpResponseStatus.BAD_REQUEST, TEXT, "bad request\n");
-        return;
-      }
-      String path = new QueryStringDecoder(request.uri()).path();
+    public boolean handle(Request request, Response response, Callback callback) {
+      String path = request.getHttpURI().getDecodedPath();
       boolean known =
-          path.equals("/metrics") || path.equals("/health/live") || path.equals("/health/ready");
+          "/metrics".equals(path) || "/health/live".equals(path) || "/health/ready".equals(path);
       if (!known) {
-        respond(ctx, HttpResponseStatus.NOT_FOUND, TEXT, "not found\n");
-      } else if (!request.method().equals(HttpMethod.GET)) {
-        respond(ctx, HttpResponseStatus.METHOD_NOT_ALLOWED, TEXT, "GET only\n");
+        respond(response, callback, HttpStatus.NOT_FOUND_404, TEXT, "not found\n");
+      } else if (!HttpMethod.GET.is(request.getMethod())) {
+        response.getHeaders().put(HttpHeader.ALLOW, "GET");
+        respond(response, callback, HttpStatus.METHOD_NOT_ALLOWED_405, TEXT, "GET only\n");
       } else if (path.equals("/metrics")) {
-        respond(ctx, HttpResponseStatus.OK, PROMETHEUS_TEXT, registry.scrape());
+        respond(response, callback, HttpStatus.OK_200, PROMETHEUS_TEXT, registry.scrape());
       } else {
         boolean ok = path.equals("/health/live") ? live.getAsBoolean() : ready.getAsBoolean();
         String body =
@@ -235,24 +203,22 @@ public final class ManagementServer implements AutoCloseable {
                 ? (ok ? "live\n" : "stopped\n")
                 : (ok ? "ready\n" : "not ready\n");
         respond(
-            ctx, ok ? HttpResponseStatus.OK : HttpResponseStatus.SERVICE_UNAVAILABLE, TEXT, body);
+            response,
+            callback,
+            ok ? HttpStatus.OK_200 : HttpStatus.SERVICE_UNAVAILABLE_503,
+            TEXT,
+            body);
       }
-    }
-
-    @Override
-    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-      ctx.close();
+      return true;
     }
 
     private static void respond(
-        ChannelHandlerContext ctx, HttpResponseStatus status, String type, String body) {
+        Response response, Callback callback, int status, String type, String body) {
       byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
-      FullHttpResponse response =
-          new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, status, Unpooled.wrappedBuffer(bytes));
-      response.headers().set(HttpHeaderNames.CONTENT_TYPE, type);
-      response.headers().setInt(HttpHeaderNames.CONTENT_LENGTH, bytes.length);
-      response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
-      ctx.writeAndFlush(response).addListener(ChannelFutureListener.CLOSE);
+      response.setStatus(status);
+      response.getHeaders().put(HttpHeader.CONTENT_TYPE, type);
+      response.getHeaders().put(HttpHeader.CONTENT_LENGTH, bytes.length);
+      response.write(true, ByteBuffer.wrap(bytes), callback);
     }
   }
 }

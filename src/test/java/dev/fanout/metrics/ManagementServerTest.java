@@ -71,7 +71,7 @@ class ManagementServerTest {
     Socket idle = new Socket();
     idle.connect(new InetSocketAddress("127.0.0.1", server.port()), 10_000);
     sockets.add(idle);
-    // Generous: the server closes after ManagementServer.READ_TIMEOUT (5 s); a read that returns
+    // Generous: the server closes after ManagementServer.IDLE_TIMEOUT (5 s); a read that returns
     // -1 rather than timing out shows the server, not this test, ended it.
     idle.setSoTimeout(60_000);
     InputStream in = idle.getInputStream();
