@@ -20,7 +20,7 @@ USER 10001
 EXPOSE 9400
 # Heap from the container's memory limit, not the node's; exit (and be restarted) on OOM.
 ENV JAVA_TOOL_OPTIONS="-XX:MaxRAMPercentage=75 -XX:+ExitOnOutOfMemoryError"
-# The JRE image has no curl: a small class in the jar asks /health/live on the management port
+# No curl or wget needed in the base image: a small class in the jar asks /health/live on the management port
 # (FANOUT_MANAGEMENT_PORT, else 9400). Kubernetes uses its own probes (deploy/k8s/deployment.yaml).
 HEALTHCHECK --interval=30s --timeout=10s --start-period=60s --retries=3 \
   CMD ["java", "-Xmx16m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-cp", "/app/fanout-worker.jar", "dev.fanout.cli.ContainerHealthCheck"]

@@ -7,9 +7,9 @@ import java.util.function.Function;
 
 /**
  * The container image's {@code HEALTHCHECK}: exits 0 when {@code GET /health/live} on the local
- * management port answers 200, and 1 otherwise. The JRE image has neither curl nor wget, and this
- * starts no picocli, logging or Kafka client. The port is {@code FANOUT_MANAGEMENT_PORT}, else
- * 9400; a first argument overrides both.
+ * management port answers 200, and 1 otherwise. It keeps the image from depending on the base
+ * image's curl or wget, and starts no picocli, logging or Kafka client. The port is {@code
+ * FANOUT_MANAGEMENT_PORT}, else 9400; a first argument overrides both.
  */
 public final class ContainerHealthCheck {
   static final int DEFAULT_PORT = 9400;
