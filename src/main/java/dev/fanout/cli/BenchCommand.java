@@ -153,6 +153,8 @@ final class BenchCommand extends BaseCommand {
 
   @Override
   public Integer call() throws Exception {
+    BundledTools tools = BundledTools.onClassPath();
+    tools.requireBenchReceivers("bench");
     List<Scenario> plan;
     Map<String, String> given = given();
     HistoryMode historyMode;
@@ -169,6 +171,7 @@ final class BenchCommand extends BaseCommand {
       Bench.run(config(), plan, given, historyMode, out(), err());
       return ExitCodes.OK;
     }
+    tools.requireEmbeddedBroker("bench (without --bootstrap-servers)");
     try (EmbeddedKafka broker = EmbeddedKafka.start()) {
       FanoutConfig config =
           config().with(Map.of("kafka.bootstrap.servers", broker.bootstrapServers()));

@@ -65,6 +65,7 @@ final class DemoCommand extends BaseCommand {
 
   @Override
   public Integer call() throws Exception {
+    BundledTools.onClassPath().requireEmbeddedBroker("demo");
     load(DEMO_DEFAULTS);
     PrintWriter out = out();
     Duration wait = dev.fanout.config.Durations.parse(timeout);

@@ -34,6 +34,7 @@ final class WorkerCommand extends BaseCommand {
     FanoutConfig config = config();
     EmbeddedKafka broker = null;
     if (embeddedKafka) {
+      BundledTools.onClassPath().requireEmbeddedBroker("worker --embedded-kafka");
       broker = dataDir == null ? EmbeddedKafka.start() : EmbeddedKafka.start(dataDir, false);
       config = config.with(Map.of("kafka.bootstrap.servers", broker.bootstrapServers()));
       TopicsCommand.createAll(config, out());

@@ -51,4 +51,42 @@ class DependencyRulesTest {
             "dev.fanout.retry.kafka..")
         .check(FANOUT);
   }
+
+  /**
+   * The production jar (target/fanout-worker.jar) leaves the broker out: only the embedded broker
+   * may touch it, and the commands that start it check first that it is there.
+   */
+  @Test
+  void onlyTheEmbeddedBrokerUsesKafkaBrokerClasses() {
+    noClasses()
+        .that()
+        .doNotHaveFullyQualifiedName("dev.fanout.kafka.EmbeddedKafka")
+        .and()
+        .haveNameNotMatching("dev\\.fanout\\.kafka\\.EmbeddedKafka\\$.*")
+        .should()
+        .dependOnClassesThat()
+        .resideInAnyPackage(
+            "kafka..",
+            "scala..",
+            "org.apache.kafka.server..",
+            "org.apache.kafka.raft..",
+            "org.apache.kafka.metadata..",
+            "org.apache.kafka.image..",
+            "org.apache.kafka.controller..",
+            "org.apache.kafka.storage..",
+            "org.apache.kafka.coordinator..")
+        .check(FANOUT);
+  }
+
+  /** Netty and HdrHistogram serve the bench receivers only; the production jar leaves them out. */
+  @Test
+  void onlyTheBenchUsesNettyAndHdrHistogram() {
+    noClasses()
+        .that()
+        .resideOutsideOfPackage("dev.fanout.bench..")
+        .should()
+        .dependOnClassesThat()
+        .resideInAnyPackage("io.netty..", "org.HdrHistogram..")
+        .check(FANOUT);
+  }
 }
