@@ -113,7 +113,7 @@ class KubernetesManifestsTest {
     JsonNode port = container.path("ports").get(0);
     String portName = port.path("name").asText();
     assertThat(port.path("containerPort").asText()).isEqualTo(setting("management.port"));
-    assertThat(setting("management.host")).isEqualTo("0.0.0.0");
+    assertThat(setting("management.bind-address")).isEqualTo("0.0.0.0");
     assertThat(probe(container, "livenessProbe", portName)).isEqualTo("/health/live");
     assertThat(probe(container, "startupProbe", portName)).isEqualTo("/health/live");
     assertThat(probe(container, "readinessProbe", portName)).isEqualTo("/health/ready");

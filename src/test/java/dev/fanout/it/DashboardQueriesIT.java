@@ -346,7 +346,7 @@ class DashboardQueriesIT {
             "--set",
             "management.port=" + port,
             "--set",
-            "management.host=127.0.0.1",
+            "management.bind-address=127.0.0.1",
             "--set",
             "log.format=text",
             "worker"));
