@@ -19,6 +19,7 @@ import dev.fanout.kafka.KafkaClients;
 import dev.fanout.kafka.RecordSender;
 import dev.fanout.kafka.TopicAdmin;
 import dev.fanout.metrics.FanoutMetrics;
+import dev.fanout.metrics.LibraryMeterNames;
 import dev.fanout.metrics.ManagementServer;
 import dev.fanout.retry.RetryPolicy;
 import dev.fanout.retry.RetryRouter;
@@ -101,6 +102,7 @@ public final class FanoutWorker implements AutoCloseable {
       throws InterruptedException {
     this.config = config;
     this.registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    registry.config().meterFilter(new LibraryMeterNames());
     new JvmMemoryMetrics().bindTo(registry);
     new JvmGcMetrics().bindTo(registry);
     new JvmThreadMetrics().bindTo(registry);
