@@ -82,6 +82,14 @@ public final class FanoutWorker implements AutoCloseable {
   private static final long MAINTENANCE_MILLIS = 100;
 
   private final FanoutConfig config;
+
+  /**
+   * How long the subscription table may stay behind its topic before the worker says it is not
+   * ready: long enough for a burst of config writes, short enough that deliveries made from an old
+   * table are noticed.
+   */
+  static final Duration SUBSCRIPTIONS_LAG_TOLERANCE = Duration.ofSeconds(30);
+
   private final PrometheusMeterRegistry registry;
   private final CompactedTopicSubscriptionStore store;
   private final KafkaProducer<byte[], byte[]> producer;
@@ -229,6 +237,7 @@ public final class FanoutWorker implements AutoCloseable {
     metrics.bindStuckPartitions(() -> events.stuckPartitions() + retries.stuckPartitions());
     metrics.bindUncommitted(() -> events.uncommittedRecords() + retries.uncommittedRecords());
     metrics.bindUnreadableSecrets(store::unreadableSecrets);
+    metrics.bindReady(this::ready);
     engineExecutor.every(1, TimeUnit.SECONDS, "subscription watch", this::stopIfTableLost);
     this.eventThread = new Thread(events, "fanout-events");
     this.retryThread = new Thread(retries, "fanout-retries");
@@ -333,15 +342,17 @@ public final class FanoutWorker implements AutoCloseable {
   }
 
   /**
-   * Ready: the subscription table has caught up and is still being read, this member owns
-   * partitions, no partition is stuck on a write that keeps failing, every webhook's secret can be
-   * read, and shutdown has not begun. While it drains at shutdown the worker is live but not ready,
-   * so it is taken out of service (and its pod out of a rollout's count) before it goes.
+   * Ready: the subscription table has caught up, is still being read and has not been behind the
+   * config topic for longer than {@link #SUBSCRIPTIONS_LAG_TOLERANCE}, this member owns partitions,
+   * no partition is stuck on a write that keeps failing, every webhook's secret can be read, and
+   * shutdown has not begun. While it drains at shutdown the worker is live but not ready, so it is
+   * taken out of service (and its pod out of a rollout's count) before it goes.
    */
   public boolean ready() {
     return !closed
         && store.isCaughtUp()
         && !store.failed()
+        && !store.behindLongerThan(SUBSCRIPTIONS_LAG_TOLERANCE)
         && events.hasAssignment()
         && stuckPartitions() == 0
         && store.unreadableSecrets() == 0;

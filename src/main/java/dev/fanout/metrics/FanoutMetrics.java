@@ -115,6 +115,11 @@ public final class FanoutMetrics
     Meters.UNCOMMITTED_RECORDS.gauge(uncommitted).register(registry);
   }
 
+  /** 1 while the worker is ready, else 0: what an alert on no ready instance counts. */
+  public void bindReady(java.util.function.BooleanSupplier ready) {
+    Meters.READY.gauge(() -> ready.getAsBoolean() ? 1 : 0).register(registry);
+  }
+
   /** Webhooks whose secret cannot be read with the keys configured now. */
   public void bindUnreadableSecrets(Supplier<Number> unreadable) {
     Meters.SUBSCRIPTIONS_UNREADABLE.gauge(unreadable).register(registry);

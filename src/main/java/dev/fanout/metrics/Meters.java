@@ -59,6 +59,10 @@ public enum Meters {
       Type.GAUGE,
       "Delivery tasks waiting in memory for their endpoint to take them"),
   SUBSCRIPTIONS("fanout.subscriptions", Type.GAUGE, "Subscriptions in the table, enabled or not"),
+  READY(
+      "fanout.ready",
+      Type.GAUGE,
+      "1 while this worker is ready (as GET /health/ready answers 200), else 0"),
   SUBSCRIPTIONS_UNREADABLE(
       "fanout.subscriptions.unreadable",
       Type.GAUGE,

@@ -11,6 +11,7 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalLong;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
@@ -72,6 +73,9 @@ public final class CompactedTopicSubscriptionStore implements Runnable, AutoClos
   private final CountDownLatch stopped = new CountDownLatch(1);
   private volatile boolean running = true;
   private volatile RuntimeException failure;
+  private static final long NOT_BEHIND = Long.MIN_VALUE;
+  // When the table last fell behind its topic (System.nanoTime), or NOT_BEHIND.
+  private volatile long behindSinceNanos = NOT_BEHIND;
 
   public CompactedTopicSubscriptionStore(
       Consumer<byte[], byte[]> consumer,
@@ -137,6 +141,37 @@ public final class CompactedTopicSubscriptionStore implements Runnable, AutoClos
     return done;
   }
 
+  /**
+   * Whether the table has been behind its topic (records written and not yet read) for longer than
+   * {@code tolerance}: the worker would deliver by a table that no longer holds.
+   */
+  public boolean behindLongerThan(Duration tolerance) {
+    long since = behindSinceNanos;
+    return since != NOT_BEHIND && System.nanoTime() - since > tolerance.toNanos();
+  }
+
+  /** Records how far behind the last poll left the table; a negative lag is unknown. */
+  void observeLag(long lag, long nowNanos) {
+    if (lag == 0) {
+      behindSinceNanos = NOT_BEHIND;
+    } else if (lag > 0 && behindSinceNanos == NOT_BEHIND) {
+      behindSinceNanos = nowNanos;
+    }
+  }
+
+  /** Records not yet read, from the client's last fetch; -1 when it does not know. */
+  private long lag(List<TopicPartition> partitions) {
+    long total = 0;
+    for (TopicPartition partition : partitions) {
+      OptionalLong lag = consumer.currentLag(partition);
+      if (lag.isEmpty()) {
+        return -1;
+      }
+      total += lag.getAsLong();
+    }
+    return total;
+  }
+
   @Override
   public void run() {
     try {
@@ -155,6 +190,9 @@ public final class CompactedTopicSubscriptionStore implements Runnable, AutoClos
         if (!isCaughtUp() && reached(end)) {
           log.info("subscription table loaded: {} webhooks from {}", index.size(), topic);
           caughtUp.countDown();
+        }
+        if (isCaughtUp()) {
+          observeLag(lag(partitions), System.nanoTime());
         }
       }
     } catch (RuntimeException e) {
