@@ -5,9 +5,7 @@ import dev.fanout.kafka.KafkaClients;
 import dev.fanout.replay.DeadLetterFilter;
 import dev.fanout.replay.DeadLetterReplay;
 import dev.fanout.replay.Handover;
-import dev.fanout.replay.HandoverListener;
 import dev.fanout.replay.HandoverSummary;
-import dev.fanout.replay.Skip;
 import dev.fanout.replay.TopicScanner;
 import dev.fanout.subscription.Subscription;
 import dev.fanout.subscription.SubscriptionIndex;
@@ -16,7 +14,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.ListConsumerGroupOffsetsOptions;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -86,30 +83,7 @@ final class DlqReplayCommand extends BaseCommand {
     Map<TopicPartition, Long> resumeFrom =
         resume == null ? Map.of() : committed(config, DlqCommand.resumeGroup(config, resume));
     PrintWriter out = out();
-    AtomicLong handed = new AtomicLong();
-    HandoverListener listener =
-        new HandoverListener() {
-          @Override
-          public void handedOver(int partition, long offset, String eventId, String webhookId) {
-            handed.incrementAndGet();
-            if (dryRun) {
-              out.printf(
-                  "would hand over  %d:%d  %s  to %s%n", partition, offset, eventId, webhookId);
-            }
-          }
-
-          @Override
-          public void skipped(
-              int partition, long offset, String eventId, String webhookId, Skip why) {
-            out.printf(
-                "skipped  %d:%d  %s  %s: %s%n",
-                partition,
-                offset,
-                eventId == null ? "-" : eventId,
-                webhookId == null ? "-" : webhookId,
-                why.label());
-          }
-        };
+    PrintedHandovers listener = new PrintedHandovers(out, dryRun, true);
     HandoverSummary summary;
     try (KafkaConsumer<byte[], byte[]> consumer = DlqCommand.reader(config);
         Handover handover =
@@ -128,11 +102,7 @@ final class DlqReplayCommand extends BaseCommand {
               resumeFrom,
               handover,
               listener,
-              new ProgressBar(
-                  err(),
-                  "dlq replay",
-                  () -> handed.get() + (dryRun ? " would be handed over" : " handed over"),
-                  DlqCommand.CLOCK));
+              new ProgressBar(err(), "dlq replay", listener::progress, DlqCommand.CLOCK));
     }
     DlqCommand.printSummary(out, summary, dryRun);
     return ExitCodes.OK;

@@ -3,14 +3,11 @@ package dev.fanout.cli;
 import dev.fanout.config.FanoutConfig;
 import dev.fanout.replay.EventResend;
 import dev.fanout.replay.Handover;
-import dev.fanout.replay.HandoverListener;
 import dev.fanout.replay.HandoverSummary;
-import dev.fanout.replay.Skip;
 import dev.fanout.replay.TopicScanner;
 import dev.fanout.subscription.Subscription;
 import java.io.PrintWriter;
 import java.time.Instant;
-import java.util.concurrent.atomic.AtomicLong;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -67,22 +64,7 @@ final class EventsResendCommand extends BaseCommand {
       throw new CommandFailure("webhook " + webhook + " is disabled");
     }
     PrintWriter out = out();
-    AtomicLong handed = new AtomicLong();
-    HandoverListener listener =
-        new HandoverListener() {
-          @Override
-          public void handedOver(int partition, long offset, String eventId, String webhookId) {
-            handed.incrementAndGet();
-            if (dryRun) {
-              out.printf(
-                  "would hand over  %d:%d  %s  to %s%n", partition, offset, eventId, webhookId);
-            }
-          }
-
-          @Override
-          public void skipped(
-              int partition, long offset, String eventId, String webhookId, Skip why) {}
-        };
+    PrintedHandovers listener = new PrintedHandovers(out, dryRun, false);
     HandoverSummary summary;
     try (KafkaConsumer<byte[], byte[]> consumer = DlqCommand.reader(config);
         Handover handover = dryRun ? Handover.dryRun() : DlqCommand.handover(config, null, rate)) {
@@ -101,11 +83,7 @@ final class EventsResendCommand extends BaseCommand {
                   eventType,
                   handover,
                   listener,
-                  new ProgressBar(
-                      err(),
-                      "events resend",
-                      () -> handed.get() + (dryRun ? " would be handed over" : " handed over"),
-                      DlqCommand.CLOCK));
+                  new ProgressBar(err(), "events resend", listener::progress, DlqCommand.CLOCK));
     }
     out.printf("%-28s %d%n", "scanned", summary.scanned());
     out.printf("%-28s %d%n", "matched", summary.matched());
