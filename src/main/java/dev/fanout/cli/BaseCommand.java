@@ -1,11 +1,17 @@
 package dev.fanout.cli;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.fanout.admin.Webhooks;
+import dev.fanout.admin.kafka.KafkaConfigTopic;
 import dev.fanout.app.LoggingSetup;
 import dev.fanout.config.ConfigException;
 import dev.fanout.config.ConfigLoader;
 import dev.fanout.config.FanoutConfig;
 import dev.fanout.signing.SecretCipher;
+import dev.fanout.subscription.SubscriptionCodec;
+import dev.fanout.subscription.SubscriptionIndex;
 import java.io.PrintWriter;
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -15,6 +21,9 @@ import picocli.CommandLine.Spec;
 
 /** What every leaf command shares: the merged configuration, the secret keys, stdout and stderr. */
 abstract class BaseCommand implements Callable<Integer> {
+  /** For results printed as JSON. */
+  static final ObjectMapper JSON = new ObjectMapper();
+
   @Spec CommandSpec spec;
 
   private FanoutConfig config;
@@ -22,6 +31,9 @@ abstract class BaseCommand implements Callable<Integer> {
 
   /** Environment, replaceable in tests. */
   static Map<String, String> environment = System.getenv();
+
+  /** The commands' clock (secret dates, grace periods), replaceable in tests. */
+  static Clock clock = Clock.systemUTC();
 
   /** Loads and validates configuration and keys, reporting every problem together (exit 2). */
   final void load(Map<String, String> commandDefaults) {
@@ -58,6 +70,27 @@ abstract class BaseCommand implements Callable<Integer> {
       load(Map.of());
     }
     return cipher;
+  }
+
+  /** The codec the worker reads the config topic with, under the same settings. */
+  final SubscriptionCodec codec() {
+    return new SubscriptionCodec(cipher(), config().requireEncryptedSecrets());
+  }
+
+  /** The webhook service on the config topic; the caller closes it. */
+  final Webhooks webhooks() {
+    return webhooks(codec());
+  }
+
+  final Webhooks webhooks(SubscriptionCodec codec) {
+    return new Webhooks(new KafkaConfigTopic(config(), codec), codec, clock);
+  }
+
+  /** The subscription table as it is now, for commands that only look webhooks up. */
+  final SubscriptionIndex webhookTable() {
+    try (KafkaConfigTopic topic = new KafkaConfigTopic(config(), codec())) {
+      return topic.read();
+    }
   }
 
   final PrintWriter out() {

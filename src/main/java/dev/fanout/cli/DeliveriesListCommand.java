@@ -48,7 +48,7 @@ final class DeliveriesListCommand extends BaseCommand {
       latest = history.latest(webhookId, from, failed, limit, err()::println);
     }
     if (output.equals("json")) {
-      ArrayNode array = WebhooksCommand.JSON.createArrayNode();
+      ArrayNode array = JSON.createArrayNode();
       for (DeliverySummary s : latest) {
         ObjectNode o = array.addObject();
         o.put("delivery_id", s.deliveryId());
@@ -61,8 +61,7 @@ final class DeliveriesListCommand extends BaseCommand {
         o.put("state", s.state());
         o.put("at", s.at().toString());
       }
-      out()
-          .println(WebhooksCommand.JSON.writerWithDefaultPrettyPrinter().writeValueAsString(array));
+      out().println(JSON.writerWithDefaultPrettyPrinter().writeValueAsString(array));
       return ExitCodes.OK;
     }
     String format = "%-36s %-24s %-24s %8s %7s %6s %-14s %s%n";

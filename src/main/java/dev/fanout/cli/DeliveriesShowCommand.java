@@ -83,7 +83,7 @@ final class DeliveriesShowCommand extends BaseCommand {
 
   private static String json(DeliveryStory story) throws java.io.IOException {
     StringWriter text = new StringWriter();
-    try (JsonGenerator g = WebhooksCommand.JSON.getFactory().createGenerator(text)) {
+    try (JsonGenerator g = JSON.getFactory().createGenerator(text)) {
       g.useDefaultPrettyPrinter();
       g.writeStartObject();
       g.writeStringField("delivery_id", story.deliveryId());

@@ -72,7 +72,7 @@ final class DlqReplayCommand extends BaseCommand {
           spec.commandLine(), "--resume: use letters, digits, '.', '_' and '-' only");
     }
     FanoutConfig config = config();
-    SubscriptionIndex table = WebhooksCommand.readTable(config, cipher());
+    SubscriptionIndex table = webhookTable();
     if (toWebhook != null) {
       Subscription target =
           table.get(toWebhook).orElseThrow(() -> new CommandFailure("no webhook " + toWebhook));

@@ -57,9 +57,7 @@ final class EventsResendCommand extends BaseCommand {
     DlqCommand.checkRate(cli, rate);
     FanoutConfig config = config();
     Subscription target =
-        WebhooksCommand.readTable(config, cipher())
-            .get(webhook)
-            .orElseThrow(() -> new CommandFailure("no webhook " + webhook));
+        webhookTable().get(webhook).orElseThrow(() -> new CommandFailure("no webhook " + webhook));
     if (!target.enabled()) {
       throw new CommandFailure("webhook " + webhook + " is disabled");
     }

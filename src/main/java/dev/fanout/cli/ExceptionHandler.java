@@ -1,5 +1,6 @@
 package dev.fanout.cli;
 
+import dev.fanout.admin.AdminFailure;
 import dev.fanout.config.ConfigException;
 import java.io.PrintWriter;
 import java.util.concurrent.ExecutionException;
@@ -28,8 +29,8 @@ final class ExceptionHandler implements IExecutionExceptionHandler {
       err.flush();
       return ExitCodes.USAGE;
     }
-    if (cause instanceof CommandFailure failure) {
-      err.println("fanout: " + failure.getMessage());
+    if (cause instanceof CommandFailure || cause instanceof AdminFailure) {
+      err.println("fanout: " + cause.getMessage());
       err.flush();
       return ExitCodes.FAILURE;
     }

@@ -20,6 +20,7 @@ import picocli.CommandLine.Option;
       DemoCommand.class,
       TopicsCommand.class,
       WebhooksCommand.class,
+      SecretsCommand.class,
       DlqCommand.class,
       EventsCommand.class,
       DeliveriesCommand.class,

@@ -1,16 +1,12 @@
 package dev.fanout.cli;
 
+import dev.fanout.admin.WebhookIds;
+import dev.fanout.admin.Webhooks;
 import dev.fanout.signing.SigningSecret;
-import dev.fanout.subscription.EventPattern;
-import dev.fanout.subscription.SubscriptionCodec;
-import java.net.URI;
-import java.nio.file.Path;
-import java.security.SecureRandom;
-import java.util.Base64;
+import dev.fanout.subscription.Subscription;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.ParameterException;
 
 @Command(
     name = "add",
@@ -20,8 +16,6 @@ import picocli.CommandLine.ParameterException;
       "give --secret-file, --secret-env, --secret-stdin or --generate-secret, or none for unsigned."
     })
 final class WebhooksAddCommand extends BaseCommand {
-  private static final SecureRandom RANDOM = new SecureRandom();
-
   @Option(names = "--space", required = true, description = "Space id the webhook belongs to.")
   String space;
 
@@ -47,85 +41,45 @@ final class WebhooksAddCommand extends BaseCommand {
   Integer rateLimit;
 
   @ArgGroup(exclusive = true)
-  SecretSource secretSource;
-
-  static final class SecretSource {
-    @Option(
-        names = "--secret-file",
-        paramLabel = "FILE",
-        description = "Read the secret from FILE.")
-    Path file;
-
-    @Option(
-        names = "--secret-env",
-        paramLabel = "VAR",
-        description = "Read the secret from env VAR.")
-    String env;
-
-    @Option(names = "--secret-stdin", description = "Read the secret from standard input.")
-    boolean stdin;
-
-    @Option(
-        names = "--generate-secret",
-        description = "Generate a Standard Webhooks secret (whsec_...) and print it once.")
-    boolean generate;
-  }
+  SecretSourceOptions secretSource;
 
   @Override
   public Integer call() throws Exception {
-    WebhooksCommand.checkUrl(spec.commandLine(), url);
-    var patterns = WebhooksCommand.patterns(spec.commandLine(), events);
-    if (patterns.isEmpty()) {
-      throw new ParameterException(spec.commandLine(), "--events: give at least one event type");
+    var cli = spec.commandLine();
+    var target = WebhookArguments.url(cli, url);
+    var patterns = WebhookArguments.events(cli, events);
+    if (rateLimit != null) {
+      WebhookArguments.rateLimit(cli, rateLimit);
     }
-    if (rateLimit != null && rateLimit < 1) {
-      throw new ParameterException(spec.commandLine(), "--rate-limit: give 1 or more");
+    if (space.isBlank()) {
+      throw new picocli.CommandLine.ParameterException(cli, "--space: give a space id");
     }
-    SigningSecret secret = readSecret();
-    String id = newId();
-    SubscriptionCodec codec = new SubscriptionCodec(cipher(), config().requireEncryptedSecrets());
-    byte[] value =
-        codec.encode(
-            id,
+    SigningSecret secret = SecretSourceOptions.read(secretSource, false, environment);
+    Subscription webhook =
+        new Subscription(
+            WebhookIds.newId(),
             space,
-            URI.create(url),
-            patterns.stream().map(EventPattern::text).toList(),
+            target,
+            patterns,
             !disabled,
             secret,
-            description);
-    if (rateLimit != null) {
-      value = codec.withRateLimit(value, rateLimit);
+            null,
+            null,
+            description == null ? "" : description,
+            rateLimit,
+            null);
+    try (Webhooks webhooks = webhooks()) {
+      webhooks.add(webhook);
     }
-    if (config().requireEncryptedSecrets() && secret != null && !cipher().canEncrypt()) {
-      throw new CommandFailure(
-          "security.require-encrypted-secrets=true but FANOUT_SECRET_KEYS holds no key");
-    }
-    WebhooksCommand.write(config(), id, value);
-    out().println(id);
-    if (secretSource != null && secretSource.generate) {
+    out().println(webhook.id());
+    if (SecretSourceOptions.generates(secretSource, false)) {
       out().println("secret: " + secret.reveal());
     }
     return ExitCodes.OK;
   }
 
-  /** {@code wh_} and 22 URL-safe random characters (128 bits). */
+  /** A new webhook id. Only {@code fanout demo} still uses this; see {@link WebhookIds}. */
   static String newId() {
-    byte[] bytes = new byte[16];
-    RANDOM.nextBytes(bytes);
-    return "wh_" + Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
-  }
-
-  private SigningSecret readSecret() throws Exception {
-    if (secretSource == null) {
-      return null;
-    }
-    if (secretSource.generate) {
-      byte[] key = new byte[32];
-      RANDOM.nextBytes(key);
-      return new SigningSecret("whsec_" + Base64.getEncoder().encodeToString(key));
-    }
-    String text =
-        SecretInput.read(secretSource.file, secretSource.env, secretSource.stdin, environment);
-    return new SigningSecret(text);
+    return WebhookIds.newId();
   }
 }

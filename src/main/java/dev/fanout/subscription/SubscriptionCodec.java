@@ -31,6 +31,23 @@ import java.util.Locale;
  */
 public final class SubscriptionCodec {
   private static final ObjectMapper JSON = new ObjectMapper();
+  private static final String SECRET_CREATED_AT = "secret_created_at";
+
+  /** The fields this codec writes from the model; any other field of a record is kept as found. */
+  private static final List<String> MODEL_FIELDS =
+      List.of(
+          "id",
+          "version",
+          "space_id",
+          "url",
+          "events",
+          "enabled",
+          "secret",
+          "previous_secret",
+          "previous_secret_expires_at",
+          SECRET_CREATED_AT,
+          "description",
+          "rate_limit_per_second");
 
   private final SecretCipher cipher;
   private final boolean requireEncryptedSecrets;
@@ -88,7 +105,7 @@ public final class SubscriptionCodec {
         value);
   }
 
-  /** A new subscription record; the secret is encrypted when a key is configured. */
+  /** A new subscription record at version 1; the secret is encrypted when a key is configured. */
   public byte[] encode(
       String id,
       String spaceId,
@@ -97,21 +114,124 @@ public final class SubscriptionCodec {
       boolean enabled,
       SigningSecret secretOrNull,
       String description) {
+    List<EventPattern> patterns = events.stream().map(EventPattern::new).toList();
+    return encode(
+        new Subscription(
+            id,
+            spaceId,
+            url,
+            patterns,
+            enabled,
+            secretOrNull,
+            null,
+            null,
+            description == null ? "" : description,
+            null,
+            null),
+        1,
+        null);
+  }
+
+  /**
+   * The whole record of {@code s} at {@code version}: every field comes from the model, secrets are
+   * encrypted afresh (under the first configured key, when there is one), and fields of {@code
+   * s.source()} this release does not know are kept after them. Every record the operator commands
+   * write is made here.
+   *
+   * @param secretCreatedAt when the current secret was set; null keeps the time {@code s.source()}
+   *     holds (none when it holds none, or when {@code s} has no secret)
+   * @throws IllegalStateException when a secret cannot be read, so cannot be written again
+   * @throws IllegalArgumentException when {@code version} is negative
+   */
+  public byte[] encode(Subscription s, long version, Instant secretCreatedAt) {
+    if (version < 0) {
+      throw new IllegalArgumentException("a version is 0 or more, not " + version);
+    }
+    ObjectNode source = sourceObject(s.source());
     ObjectNode root = JSON.createObjectNode();
-    root.put("id", id);
-    root.put("version", 1);
-    root.put("space_id", spaceId);
-    root.put("url", url.toString());
+    root.put("id", s.id());
+    root.put("version", version);
+    root.put("space_id", s.spaceId());
+    root.put("url", s.url().toString());
     ArrayNode list = root.putArray("events");
-    events.forEach(list::add);
-    root.put("enabled", enabled);
-    if (secretOrNull != null) {
-      root.set("secret", secretNode(secretOrNull, id));
+    s.events().forEach(e -> list.add(e.text()));
+    root.put("enabled", s.enabled());
+    if (s.secret() != null) {
+      root.set("secret", secretNode(s.secret(), s.id()));
+      if (secretCreatedAt != null) {
+        root.put(SECRET_CREATED_AT, secretCreatedAt.toString());
+      } else if (source.hasNonNull(SECRET_CREATED_AT)) {
+        root.set(SECRET_CREATED_AT, source.get(SECRET_CREATED_AT));
+      }
     }
-    if (description != null && !description.isEmpty()) {
-      root.put("description", description);
+    if (s.previousSecret() != null) {
+      root.set("previous_secret", secretNode(s.previousSecret(), s.id()));
+      if (s.previousSecretExpiresAt() != null) {
+        root.put("previous_secret_expires_at", s.previousSecretExpiresAt().toString());
+      }
     }
+    if (s.description() != null && !s.description().isEmpty()) {
+      root.put("description", s.description());
+    }
+    if (s.rateLimitPerSecond() != null) {
+      root.put("rate_limit_per_second", s.rateLimitPerSecond());
+    }
+    source
+        .fields()
+        .forEachRemaining(
+            field -> {
+              if (!MODEL_FIELDS.contains(field.getKey())) {
+                root.set(field.getKey(), field.getValue());
+              }
+            });
     return write(root);
+  }
+
+  /**
+   * When the current secret of a record was set ({@code secret_created_at}); null when the record
+   * does not say (written before the field existed) or says it unreadably.
+   */
+  public static Instant secretCreatedAt(byte[] value) {
+    JsonNode node = sourceObject(value).get(SECRET_CREATED_AT);
+    if (node == null || !node.isTextual()) {
+      return null;
+    }
+    try {
+      return Instant.parse(node.textValue());
+    } catch (DateTimeParseException e) {
+      return null;
+    }
+  }
+
+  /**
+   * The id of the key each stored secret of a record ({@code secret}, then {@code previous_secret})
+   * is encrypted under; null for a secret stored in the clear. Empty when the record holds no
+   * secret.
+   */
+  public static List<String> secretKeyIds(byte[] value) {
+    ObjectNode root = sourceObject(value);
+    List<String> ids = new ArrayList<>(2);
+    for (String field : List.of("secret", "previous_secret")) {
+      JsonNode node = root.get(field);
+      if (node == null || node.isNull()) {
+        continue;
+      }
+      JsonNode keyId = node.get("key_id");
+      ids.add(keyId != null && keyId.isTextual() ? keyId.textValue() : null);
+    }
+    return ids;
+  }
+
+  private static ObjectNode sourceObject(byte[] valueOrNull) {
+    if (valueOrNull == null) {
+      return JSON.createObjectNode();
+    }
+    try {
+      JsonNode node = JSON.readTree(valueOrNull);
+      return node instanceof ObjectNode object ? object : JSON.createObjectNode();
+    } catch (IOException e) {
+      return JSON.createObjectNode();
+    }
   }
 
   /** A record with {@code rate_limit_per_second} set; every other field is kept as it was. */

@@ -1,0 +1,100 @@
+package dev.fanout.admin;
+
+import dev.fanout.signing.SigningSecret;
+import dev.fanout.subscription.EventPattern;
+import dev.fanout.subscription.Subscription;
+import dev.fanout.subscription.SubscriptionCodec;
+import java.net.URI;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * Moves every stored secret under the first key of {@code FANOUT_SECRET_KEYS}, so an old key can be
+ * removed once nothing needs it. A webhook whose secret or previous secret is under another key, or
+ * stored in the clear, is written again at its next version, its secrets decrypted with whichever
+ * configured key reads them and encrypted with the first; nothing else of it changes. A webhook
+ * whose secret cannot be read with any configured key is reported and left as it is.
+ */
+public final class SecretReencryption {
+  /**
+   * @param changed webhooks written again (or, on a dry run, that would be)
+   * @param unreadable webhook id to why its secret cannot be read; left as they were
+   * @param conflicts one line per webhook another writer changed meanwhile; not changed
+   */
+  public record Report(
+      List<String> changed, Map<String, String> unreadable, List<String> conflicts) {
+    public boolean clean() {
+      return unreadable.isEmpty() && conflicts.isEmpty();
+    }
+  }
+
+  private final Webhooks webhooks;
+
+  public SecretReencryption(Webhooks webhooks) {
+    this.webhooks = webhooks;
+  }
+
+  /**
+   * @throws AdminFailure when no key is configured, so there is nothing to encrypt under
+   */
+  public Report run(boolean dryRun) {
+    String currentKey = currentKeyId();
+    List<String> changed = new ArrayList<>();
+    Map<String, String> unreadable = new LinkedHashMap<>();
+    Map<String, byte[]> writes = new LinkedHashMap<>();
+    List<Subscription> all =
+        webhooks.all().stream().sorted(Comparator.comparing(Subscription::id)).toList();
+    for (Subscription s : all) {
+      if (s.secretProblem() != null) {
+        unreadable.put(s.id(), s.secretProblem());
+        continue;
+      }
+      List<String> keys = SubscriptionCodec.secretKeyIds(s.source());
+      if (keys.stream().allMatch(k -> Objects.equals(k, currentKey))) {
+        continue;
+      }
+      changed.add(s.id());
+      if (!dryRun) {
+        writes.put(s.id(), webhooks.encode(s, SubscriptionCodec.version(s.source()) + 1, null));
+      }
+    }
+    Map<String, String> conflicts = writes.isEmpty() ? Map.of() : webhooks.writeAll(writes);
+    List<String> done = changed.stream().filter(id -> !conflicts.containsKey(id)).toList();
+    return new Report(done, unreadable, List.copyOf(conflicts.values()));
+  }
+
+  /**
+   * The id of the key the codec encrypts under, learnt by encrypting a throwaway secret: the codec
+   * is what writes, so what it writes is the answer.
+   */
+  private String currentKeyId() {
+    Subscription probe =
+        new Subscription(
+            "wh_probe",
+            "probe",
+            URI.create("https://probe.invalid/"),
+            List.of(new EventPattern("*")),
+            false,
+            new SigningSecret("probe"),
+            null,
+            null,
+            "",
+            null,
+            null);
+    String keyId;
+    try {
+      keyId = SubscriptionCodec.secretKeyIds(webhooks.codec().encode(probe, 0, null)).get(0);
+    } catch (IllegalStateException | IllegalArgumentException e) {
+      keyId = null;
+    }
+    if (keyId == null) {
+      throw new AdminFailure(
+          "FANOUT_SECRET_KEYS holds no key: there is no key to re-encrypt secrets under");
+    }
+    return keyId;
+  }
+}

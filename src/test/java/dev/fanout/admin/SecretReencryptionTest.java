@@ -1,0 +1,94 @@
+package dev.fanout.admin;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.fanout.signing.SecretCipher;
+import dev.fanout.signing.SigningSecret;
+import dev.fanout.subscription.Subscription;
+import dev.fanout.subscription.SubscriptionCodec;
+import dev.fanout.testing.MutableClock;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Arrays;
+import java.util.Base64;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class SecretReencryptionTest {
+  private static final String K1 = "k1:" + key(1);
+  private static final String K2 = "k2:" + key(2);
+  private static final String K9 = "k9:" + key(9);
+
+  private final MutableClock clock = new MutableClock(Instant.parse("2026-11-30T10:00:00Z"));
+  private final LogConfigTopic topic =
+      new LogConfigTopic(new SubscriptionCodec(SecretCipher.none(), false));
+
+  @Test
+  void movesEverySecretNotUnderTheFirstKeyAndLeavesTheRest() {
+    Webhooks before = webhooks(K1);
+    before.add(WebhooksTest.webhook("wh_a", new SigningSecret("a")));
+    before.add(WebhooksTest.webhook("wh_b", null));
+    before.rotateSecret("wh_a", new SigningSecret("a2"), Duration.ofHours(1));
+    topic.write(
+        "wh_plain",
+        ("{\"id\":\"wh_plain\",\"space_id\":\"s\",\"url\":\"https://x.invalid/\",\"events\":[\"*\"],"
+                + "\"secret\":\"p\",\"color\":\"blue\"}")
+            .getBytes(StandardCharsets.UTF_8));
+    webhooks(K2).add(WebhooksTest.webhook("wh_new", new SigningSecret("n")));
+    webhooks(K9).add(WebhooksTest.webhook("wh_lost", new SigningSecret("l")));
+    Webhooks webhooks = webhooks(K2 + "," + K1);
+    LogConfigTopic.Entry newBefore = last("wh_new");
+
+    SecretReencryption.Report report = new SecretReencryption(webhooks).run(false);
+
+    assertThat(report.changed()).containsExactly("wh_a", "wh_plain");
+    assertThat(report.unreadable()).containsOnlyKeys("wh_lost");
+    assertThat(report.conflicts()).isEmpty();
+    Subscription a = webhooks.get("wh_a");
+    assertThat(SubscriptionCodec.secretKeyIds(a.source())).containsExactly("k2", "k2");
+    assertThat(a.secret().reveal()).isEqualTo("a2");
+    assertThat(a.previousSecret().reveal()).isEqualTo("a");
+    assertThat(SubscriptionCodec.version(a.source())).isEqualTo(3);
+    Subscription plain = webhooks.get("wh_plain");
+    assertThat(SubscriptionCodec.secretKeyIds(plain.source())).containsExactly("k2");
+    assertThat(new String(plain.source(), StandardCharsets.UTF_8)).contains("\"color\":\"blue\"");
+    assertThat(last("wh_new")).isSameAs(newBefore);
+  }
+
+  @Test
+  void aDryRunReportsAndWritesNothing() {
+    webhooks(K1).add(WebhooksTest.webhook("wh_a", new SigningSecret("a")));
+    List<LogConfigTopic.Entry> before = List.copyOf(topic.log);
+
+    SecretReencryption.Report report = new SecretReencryption(webhooks(K2 + "," + K1)).run(true);
+
+    assertThat(report.changed()).containsExactly("wh_a");
+    assertThat(topic.log).isEqualTo(before);
+  }
+
+  @Test
+  void refusesWithoutAKey() {
+    Webhooks webhooks = webhooks("");
+    assertThatThrownBy(() -> new SecretReencryption(webhooks).run(false))
+        .isInstanceOf(AdminFailure.class)
+        .hasMessage("FANOUT_SECRET_KEYS holds no key: there is no key to re-encrypt secrets under");
+  }
+
+  private LogConfigTopic.Entry last(String id) {
+    return topic.log.stream().filter(e -> e.key().equals(id)).reduce((x, y) -> y).orElseThrow();
+  }
+
+  /** The service with these keys, reading the shared log with them too. */
+  private Webhooks webhooks(String keys) {
+    SubscriptionCodec codec = new SubscriptionCodec(SecretCipher.parse(keys), false);
+    return new Webhooks(topic.readWith(codec), codec, clock);
+  }
+
+  private static String key(int fill) {
+    byte[] key = new byte[32];
+    Arrays.fill(key, (byte) fill);
+    return Base64.getEncoder().encodeToString(key);
+  }
+}

@@ -1,0 +1,169 @@
+package dev.fanout.admin;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.fanout.signing.SecretCipher;
+import dev.fanout.signing.SigningSecret;
+import dev.fanout.subscription.EventPattern;
+import dev.fanout.subscription.Subscription;
+import dev.fanout.subscription.SubscriptionCodec;
+import dev.fanout.testing.MutableClock;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Base64;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class WebhooksTest {
+  private static final Instant T0 = Instant.parse("2026-11-30T10:00:00Z");
+  private static final String K1 = "k1:" + Base64.getEncoder().encodeToString(new byte[32]);
+
+  private final SubscriptionCodec codec = new SubscriptionCodec(SecretCipher.parse(K1), false);
+  private final LogConfigTopic topic = new LogConfigTopic(codec);
+  private final MutableClock clock = new MutableClock(T0);
+
+  @Test
+  void addWritesVersionOneWithTheSecretDatedNow() {
+    Webhooks webhooks = new Webhooks(topic, codec, clock);
+
+    webhooks.add(webhook("wh_1", new SigningSecret("s3cr3t")));
+
+    byte[] value = topic.log.get(0).value();
+    assertThat(SubscriptionCodec.version(value)).isEqualTo(1);
+    assertThat(SubscriptionCodec.secretCreatedAt(value)).isEqualTo(T0);
+    assertThat(new String(value, StandardCharsets.UTF_8)).doesNotContain("s3cr3t");
+    assertThat(webhooks.get("wh_1").secret().reveal()).isEqualTo("s3cr3t");
+  }
+
+  @Test
+  void updateWritesTheNextVersionAndKeepsTheSecretAndItsDate() {
+    Webhooks webhooks = new Webhooks(topic, codec, clock);
+    webhooks.add(webhook("wh_1", new SigningSecret("s3cr3t")));
+    clock.advance(Duration.ofHours(1));
+
+    webhooks.setEnabled("wh_1", false);
+
+    Subscription now = webhooks.get("wh_1");
+    assertThat(now.enabled()).isFalse();
+    assertThat(SubscriptionCodec.version(now.source())).isEqualTo(2);
+    assertThat(SubscriptionCodec.secretCreatedAt(now.source())).isEqualTo(T0);
+    assertThat(now.secret().reveal()).isEqualTo("s3cr3t");
+  }
+
+  @Test
+  void refusesAChangeTheWorkerWouldRejectAndWritesNothing() {
+    Webhooks webhooks = new Webhooks(topic, codec, clock);
+    webhooks.add(webhook("wh_1", null));
+
+    assertThatThrownBy(
+            () ->
+                webhooks.update(
+                    "wh_1",
+                    s ->
+                        new Subscription(
+                            s.id(),
+                            " ",
+                            s.url(),
+                            s.events(),
+                            true,
+                            null,
+                            null,
+                            null,
+                            "",
+                            null,
+                            s.source())))
+        .isInstanceOf(AdminFailure.class)
+        .hasMessage("webhook wh_1 would not be valid: space_id must be a non-empty string");
+    assertThat(topic.log).hasSize(1);
+  }
+
+  @Test
+  void failsWhenAnotherWriterChangedTheWebhookBetweenReadAndWrite() {
+    Webhooks other = new Webhooks(topic, codec, clock);
+    other.add(webhook("wh_1", null));
+    Webhooks racing =
+        new Webhooks(topic, codec, clock, id -> other.update(id, s -> renamed(s, "theirs")));
+
+    assertThatThrownBy(() -> racing.update("wh_1", s -> renamed(s, "mine")))
+        .isInstanceOf(AdminFailure.class)
+        .hasMessage("webhook wh_1 changed meanwhile (version 2); re-read and retry");
+
+    Subscription now = other.get("wh_1");
+    assertThat(now.description()).isEqualTo("theirs");
+    // The losing record is followed by the winner again, so compaction keeps a winner.
+    assertThat(topic.log).hasSize(4);
+    assertThat(SubscriptionCodec.version(topic.log.get(3).value())).isEqualTo(3);
+    assertThat(new String(topic.log.get(3).value(), StandardCharsets.UTF_8)).contains("theirs");
+  }
+
+  @Test
+  void failsWhenTheWebhookWasDeletedBetweenReadAndWrite() {
+    Webhooks other = new Webhooks(topic, codec, clock);
+    other.add(webhook("wh_1", null));
+    Webhooks racing = new Webhooks(topic, codec, clock, other::delete);
+
+    assertThatThrownBy(() -> racing.setEnabled("wh_1", false))
+        .isInstanceOf(AdminFailure.class)
+        .hasMessage("webhook wh_1 was deleted meanwhile; nothing was changed");
+    assertThat(topic.log.get(topic.log.size() - 1).value()).as("a tombstone again").isNull();
+    assertThat(other.all()).isEmpty();
+  }
+
+  @Test
+  void rotationKeepsTheCurrentSecretForTheGraceAndDatesTheNewOne() {
+    Webhooks webhooks = new Webhooks(topic, codec, clock);
+    webhooks.add(webhook("wh_1", new SigningSecret("old")));
+    clock.advance(Duration.ofDays(3));
+
+    webhooks.rotateSecret("wh_1", new SigningSecret("new"), Duration.ofHours(24));
+
+    Subscription now = webhooks.get("wh_1");
+    assertThat(now.secret().reveal()).isEqualTo("new");
+    assertThat(now.previousSecret().reveal()).isEqualTo("old");
+    assertThat(now.previousSecretExpiresAt()).isEqualTo(T0.plus(Duration.ofDays(4)));
+    assertThat(SubscriptionCodec.secretCreatedAt(now.source()))
+        .isEqualTo(T0.plus(Duration.ofDays(3)));
+  }
+
+  @Test
+  void unknownWebhookIsAFailureNamingIt() {
+    Webhooks webhooks = new Webhooks(topic, codec, clock);
+    assertThatThrownBy(() -> webhooks.setEnabled("wh_nope", true))
+        .isInstanceOf(AdminFailure.class)
+        .hasMessage("no webhook wh_nope");
+    assertThatThrownBy(() -> webhooks.delete("wh_nope")).hasMessage("no webhook wh_nope");
+  }
+
+  static Subscription renamed(Subscription s, String description) {
+    return new Subscription(
+        s.id(),
+        s.spaceId(),
+        s.url(),
+        s.events(),
+        s.enabled(),
+        s.secret(),
+        s.previousSecret(),
+        s.previousSecretExpiresAt(),
+        description,
+        s.rateLimitPerSecond(),
+        s.source());
+  }
+
+  static Subscription webhook(String id, SigningSecret secret) {
+    return new Subscription(
+        id,
+        "space_42",
+        URI.create("https://hooks.example.invalid/y42"),
+        List.of(new EventPattern("job.*")),
+        true,
+        secret,
+        null,
+        null,
+        "",
+        null,
+        null);
+  }
+}
