@@ -129,6 +129,19 @@ class WebhooksTest {
   }
 
   @Test
+  void refusesToStoreASecretInTheClearWhenEncryptionIsRequired() {
+    SubscriptionCodec strict = new SubscriptionCodec(SecretCipher.none(), true);
+    Webhooks webhooks = new Webhooks(new LogConfigTopic(strict), strict, clock);
+
+    assertThatThrownBy(() -> webhooks.add(webhook("wh_1", new SigningSecret("s3cr3t"))))
+        .isInstanceOf(AdminFailure.class)
+        .hasMessage(
+            "webhook wh_1 would not be usable: secret is stored in the clear but"
+                + " security.require-encrypted-secrets=true");
+    assertThat(webhooks.all()).isEmpty();
+  }
+
+  @Test
   void unknownWebhookIsAFailureNamingIt() {
     Webhooks webhooks = new Webhooks(topic, codec, clock);
     assertThatThrownBy(() -> webhooks.setEnabled("wh_nope", true))

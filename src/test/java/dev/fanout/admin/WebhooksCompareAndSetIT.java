@@ -18,7 +18,7 @@ import org.junit.jupiter.api.Test;
  * told it lost, and the table holds the first one's change. The race is made to happen by a hook
  * that writes the competing change between the loser's read and its write.
  */
-class CompareAndSetIT {
+class WebhooksCompareAndSetIT {
   private final SubscriptionCodec codec = new SubscriptionCodec(SecretCipher.none(), false);
   private FanoutHarness fanout;
 
