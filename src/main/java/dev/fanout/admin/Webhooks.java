@@ -120,6 +120,9 @@ public final class Webhooks implements AutoCloseable {
 
   /** The changed webhook, compare-and-set; see the class comment. */
   private Subscription writeChecked(Subscription current, Subscription next, Instant secretAt) {
+    if (!next.id().equals(current.id())) {
+      throw new IllegalArgumentException("a change cannot give a webhook another id");
+    }
     long version = SubscriptionCodec.version(current.source());
     byte[] value = encode(next, version + 1, secretAt);
     Subscription written = decode(next.id(), value);
@@ -168,6 +171,15 @@ public final class Webhooks implements AutoCloseable {
    * is.
    */
   byte[] encode(Subscription webhook, long version, Instant secretCreatedAt) {
+    if (webhook.secretProblem() != null) {
+      throw new AdminFailure(
+          "webhook "
+              + webhook.id()
+              + ": its secret cannot be read ("
+              + webhook.secretProblem()
+              + "), so it cannot be written again; configure its key, or replace the secret with"
+              + " rotate-secret --grace 0s");
+    }
     byte[] value;
     try {
       value = codec.encode(webhook, version, secretCreatedAt);

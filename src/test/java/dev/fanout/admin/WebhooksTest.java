@@ -142,6 +142,25 @@ class WebhooksTest {
   }
 
   @Test
+  void aWebhookWhoseSecretCannotBeReadCanOnlyGetANewSecretWithoutGrace() {
+    new Webhooks(topic, codec, clock).add(webhook("wh_1", new SigningSecret("old")));
+    SubscriptionCodec otherKey =
+        new SubscriptionCodec(
+            SecretCipher.parse("k2:" + Base64.getEncoder().encodeToString(new byte[32])), false);
+    Webhooks webhooks = new Webhooks(topic.readWith(otherKey), otherKey, clock);
+
+    assertThatThrownBy(() -> webhooks.setEnabled("wh_1", false))
+        .isInstanceOf(AdminFailure.class)
+        .hasMessageContaining("its secret cannot be read (secret: secret key id 'k1' is not known)")
+        .hasMessageEndingWith("rotate-secret --grace 0s");
+    webhooks.rotateSecret("wh_1", new SigningSecret("new"), Duration.ZERO);
+    webhooks.setEnabled("wh_1", false);
+
+    assertThat(webhooks.get("wh_1").secret().reveal()).isEqualTo("new");
+    assertThat(webhooks.get("wh_1").enabled()).isFalse();
+  }
+
+  @Test
   void unknownWebhookIsAFailureNamingIt() {
     Webhooks webhooks = new Webhooks(topic, codec, clock);
     assertThatThrownBy(() -> webhooks.setEnabled("wh_nope", true))
