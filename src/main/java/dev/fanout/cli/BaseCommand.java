@@ -4,7 +4,9 @@ import dev.fanout.app.LoggingSetup;
 import dev.fanout.config.ConfigException;
 import dev.fanout.config.ConfigLoader;
 import dev.fanout.config.FanoutConfig;
+import dev.fanout.signing.RecordMac;
 import dev.fanout.signing.SecretCipher;
+import dev.fanout.subscription.SubscriptionCodec;
 import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.List;
@@ -13,12 +15,16 @@ import java.util.concurrent.Callable;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
 
-/** What every leaf command shares: the merged configuration, the secret keys, stdout and stderr. */
+/**
+ * What every leaf command shares: the merged configuration, the secret and config record keys, the
+ * codec built from them, stdout and stderr.
+ */
 abstract class BaseCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 
   private FanoutConfig config;
   private SecretCipher cipher;
+  private RecordMac recordKeys;
 
   /** Environment, replaceable in tests. */
   static Map<String, String> environment = System.getenv();
@@ -34,6 +40,19 @@ abstract class BaseCommand implements Callable<Integer> {
     }
     try {
       cipher = SecretCipher.parse(environment.get(SecretCipher.KEYS_VARIABLE));
+    } catch (IllegalArgumentException e) {
+      problems.add(e.getMessage());
+    }
+    try {
+      recordKeys = RecordMac.parse(environment.get(RecordMac.KEYS_VARIABLE));
+      if (config != null
+          && config.security().requireAuthenticatedConfig()
+          && !recordKeys.canSign()) {
+        problems.add(
+            "security.require-authenticated-config: true, but "
+                + RecordMac.KEYS_VARIABLE
+                + " holds no key to sign and verify config records with");
+      }
     } catch (IllegalArgumentException e) {
       problems.add(e.getMessage());
     }
@@ -58,6 +77,31 @@ abstract class BaseCommand implements Callable<Integer> {
       load(Map.of());
     }
     return cipher;
+  }
+
+  /** Keys that sign the config records this command writes, from {@code FANOUT_CONFIG_KEYS}. */
+  final RecordMac recordKeys() {
+    if (recordKeys == null) {
+      load(Map.of());
+    }
+    return recordKeys;
+  }
+
+  /**
+   * The codec every command reads and writes subscriptions with: secrets sealed under {@code
+   * FANOUT_SECRET_KEYS} (or refused in the clear unless allowed), records signed with {@code
+   * FANOUT_CONFIG_KEYS}.
+   */
+  final SubscriptionCodec codec() {
+    return codec(config(), cipher());
+  }
+
+  /** The codec of {@link #codec()} for another configuration or secret cipher. */
+  static SubscriptionCodec codec(FanoutConfig config, SecretCipher cipher) {
+    return new SubscriptionCodec(
+        cipher,
+        RecordMac.parse(environment.get(RecordMac.KEYS_VARIABLE)),
+        SubscriptionCodec.Policy.of(config.security()));
   }
 
   final PrintWriter out() {

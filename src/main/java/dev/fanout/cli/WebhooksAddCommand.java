@@ -83,7 +83,7 @@ final class WebhooksAddCommand extends BaseCommand {
     }
     SigningSecret secret = readSecret();
     String id = newId();
-    SubscriptionCodec codec = new SubscriptionCodec(cipher(), config().requireEncryptedSecrets());
+    SubscriptionCodec codec = codec();
     byte[] value =
         codec.encode(
             id,
@@ -95,10 +95,6 @@ final class WebhooksAddCommand extends BaseCommand {
             description);
     if (rateLimit != null) {
       value = codec.withRateLimit(value, rateLimit);
-    }
-    if (config().requireEncryptedSecrets() && secret != null && !cipher().canEncrypt()) {
-      throw new CommandFailure(
-          "security.require-encrypted-secrets=true but FANOUT_SECRET_KEYS holds no key");
     }
     WebhooksCommand.write(config(), id, value);
     out().println(id);

@@ -41,7 +41,7 @@ final class WebhooksCommand {
       new CompactedTopicSubscriptionStore(
               consumer,
               config.topics().webhooks(),
-              new SubscriptionCodec(cipher, config.requireEncryptedSecrets()),
+              BaseCommand.codec(config, cipher),
               index,
               (key, reason) -> {})
           .readToEnd();
