@@ -85,6 +85,10 @@ final class DemoCommand extends BaseCommand {
       SecretCipher demoCipher =
           generatedKeys == null ? cipher() : SecretCipher.parse(generatedKeys);
       SubscriptionCodec codec = codec(config, demoCipher);
+      out.println(
+          generatedKeys == null
+              ? "Secrets are encrypted under the keys of " + SecretCipher.KEYS_VARIABLE + "."
+              : "Secrets are encrypted under a key made for this run (it lives in memory only).");
       SigningSecret secret = new SigningSecret(DEMO_SECRET);
       CountDownLatch delivered = new CountDownLatch(3);
       AtomicInteger badSignatures = new AtomicInteger();
