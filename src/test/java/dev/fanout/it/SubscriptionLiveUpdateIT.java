@@ -130,7 +130,13 @@ class SubscriptionLiveUpdateIT {
     await().atMost(WAIT).until(() -> eventIds("/after").contains("evt_1"));
     assertThat(worker.subscriptions().get("wh_bad")).isEmpty();
     assertThat(worker.subscriptions().get("wh_bad2")).isEmpty();
-    assertThat(worker.registry().get("fanout.config.records.rejected").counter().count())
+    assertThat(
+            worker
+                .registry()
+                .get("fanout.config.records.rejected")
+                .tag("reason", "invalid")
+                .counter()
+                .count())
         .isEqualTo(2.0);
   }
 
