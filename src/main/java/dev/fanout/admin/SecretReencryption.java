@@ -1,10 +1,7 @@
 package dev.fanout.admin;
 
-import dev.fanout.signing.SigningSecret;
-import dev.fanout.subscription.EventPattern;
 import dev.fanout.subscription.Subscription;
 import dev.fanout.subscription.SubscriptionCodec;
-import java.net.URI;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
@@ -14,10 +11,12 @@ import java.util.Objects;
 
 /**
  * Moves every stored secret under the first key of {@code FANOUT_SECRET_KEYS}, so an old key can be
- * removed once nothing needs it. A webhook whose secret or previous secret is under another key, or
- * stored in the clear, is written again at its next version, its secrets decrypted with whichever
- * configured key reads them and encrypted with the first; nothing else of it changes. A webhook
- * whose secret cannot be read with any configured key is reported and left as it is.
+ * removed once nothing needs it. A webhook whose secret or previous secret is under another key,
+ * stored in the clear or bound to its id only (older releases), or whose record carries no valid
+ * MAC while config keys are set, is written again at its next version: its secrets decrypted with
+ * whichever configured key reads them and encrypted with the first, bound to its id, space and URL,
+ * the record signed; nothing else of it changes. A webhook whose secret cannot be read with any
+ * configured key is reported and left as it is.
  */
 public final class SecretReencryption {
   /**
@@ -54,7 +53,8 @@ public final class SecretReencryption {
         continue;
       }
       List<String> keys = SubscriptionCodec.secretKeyIds(s.source());
-      if (keys.stream().allMatch(k -> Objects.equals(k, currentKey))) {
+      boolean underCurrentKey = keys.stream().allMatch(k -> Objects.equals(k, currentKey));
+      if (underCurrentKey && webhooks.codec().notices(s).isEmpty()) {
         continue;
       }
       changed.add(s.id());
@@ -67,30 +67,8 @@ public final class SecretReencryption {
     return new Report(done, unreadable, List.copyOf(conflicts.values()));
   }
 
-  /**
-   * The id of the key the codec encrypts under, learnt by encrypting a throwaway secret: the codec
-   * is what writes, so what it writes is the answer.
-   */
   private String currentKeyId() {
-    Subscription probe =
-        new Subscription(
-            "wh_probe",
-            "probe",
-            URI.create("https://probe.invalid/"),
-            List.of(new EventPattern("*")),
-            false,
-            new SigningSecret("probe"),
-            null,
-            null,
-            "",
-            null,
-            null);
-    String keyId;
-    try {
-      keyId = SubscriptionCodec.secretKeyIds(webhooks.codec().encode(probe, 0, null)).get(0);
-    } catch (IllegalStateException | IllegalArgumentException e) {
-      keyId = null;
-    }
+    String keyId = webhooks.codec().encryptingKeyId();
     if (keyId == null) {
       throw new AdminFailure(
           "FANOUT_SECRET_KEYS holds no key: there is no key to re-encrypt secrets under");

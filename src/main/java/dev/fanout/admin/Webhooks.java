@@ -159,7 +159,7 @@ public final class Webhooks implements AutoCloseable {
             lost.put(
                 id,
                 "webhook " + id + " changed meanwhile (version " + winner + "); re-read and retry");
-            repairs.put(id, SubscriptionCodec.withVersion(now.source(), winner + 1));
+            repairs.put(id, codec.withVersion(now.source(), winner + 1));
           }
         });
     repairs.forEach(topic::write);

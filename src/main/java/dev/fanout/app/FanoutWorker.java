@@ -26,6 +26,7 @@ import dev.fanout.retry.RetryRouter;
 import dev.fanout.retry.RetryTiers;
 import dev.fanout.retry.TierRetries;
 import dev.fanout.retry.kafka.KafkaRetryScheduler;
+import dev.fanout.signing.RecordMac;
 import dev.fanout.signing.SecretCipher;
 import dev.fanout.subscription.GoneWebhooks;
 import dev.fanout.subscription.SubscriptionCodec;
@@ -106,7 +107,7 @@ public final class FanoutWorker implements AutoCloseable {
   private volatile boolean closed;
   private volatile boolean tableLost;
 
-  private FanoutWorker(FanoutConfig config, SecretCipher cipher, Clock clock)
+  private FanoutWorker(FanoutConfig config, SecretCipher cipher, RecordMac recordKeys, Clock clock)
       throws InterruptedException {
     this.config = config;
     this.registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
@@ -121,7 +122,8 @@ public final class FanoutWorker implements AutoCloseable {
             registry, clock, java.util.Set.copyOf(config.operations().metricEventTypes()));
     KafkaClients clients = new KafkaClients(config.kafka(), "fanout");
 
-    SubscriptionCodec codec = new SubscriptionCodec(cipher, config.requireEncryptedSecrets());
+    SubscriptionCodec codec =
+        new SubscriptionCodec(cipher, recordKeys, SubscriptionCodec.Policy.of(config.security()));
     SubscriptionIndex index = new SubscriptionIndex();
     this.producer = clients.durableProducer("worker", TopicAdmin.maxRecordBytes(config.delivery()));
     bindKafkaMeters(producer);
@@ -237,6 +239,7 @@ public final class FanoutWorker implements AutoCloseable {
     metrics.bindStuckPartitions(() -> events.stuckPartitions() + retries.stuckPartitions());
     metrics.bindUncommitted(() -> events.uncommittedRecords() + retries.uncommittedRecords());
     metrics.bindUnreadableSecrets(store::unreadableSecrets);
+    metrics.bindWeakSecrets(store::plaintextSecrets, store::legacyBoundSecrets);
     metrics.bindReady(this::ready);
     engineExecutor.every(1, TimeUnit.SECONDS, "subscription watch", this::stopIfTableLost);
     this.eventThread = new Thread(events, "fanout-events");
@@ -261,8 +264,20 @@ public final class FanoutWorker implements AutoCloseable {
    */
   public static FanoutWorker start(FanoutConfig config, SecretCipher cipher, Clock clock)
       throws IOException, InterruptedException {
+    return start(config, cipher, RecordMac.none(), clock);
+  }
+
+  /**
+   * As {@link #start(FanoutConfig, SecretCipher, Clock)}, with keys that sign this worker's config
+   * writes (a 410 disable) and verify the records it reads.
+   *
+   * @throws IllegalArgumentException when authenticated config is required and there is no key
+   */
+  public static FanoutWorker start(
+      FanoutConfig config, SecretCipher cipher, RecordMac recordKeys, Clock clock)
+      throws IOException, InterruptedException {
     checkTopics(config);
-    FanoutWorker worker = new FanoutWorker(config, cipher, clock);
+    FanoutWorker worker = new FanoutWorker(config, cipher, recordKeys, clock);
     try {
       worker.run();
     } catch (RuntimeException | InterruptedException e) {

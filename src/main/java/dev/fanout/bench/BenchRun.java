@@ -2,7 +2,6 @@ package dev.fanout.bench;
 
 import dev.fanout.app.FanoutWorker;
 import dev.fanout.config.Durations;
-import dev.fanout.signing.SecretCipher;
 import dev.fanout.subscription.Subscription;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.nio.NioEventLoopGroup;
@@ -167,8 +166,7 @@ final class BenchRun {
   }
 
   private FanoutWorker startWorker() throws Exception {
-    FanoutWorker worker =
-        FanoutWorker.start(topics.config(), SecretCipher.none(), Clock.systemUTC());
+    FanoutWorker worker = FanoutWorker.start(topics.config(), topics.cipher(), Clock.systemUTC());
     long deadline = System.nanoTime() + READY_WITHIN.toNanos();
     while (!worker.ready()) {
       if (System.nanoTime() > deadline) {

@@ -5,6 +5,7 @@ import dev.fanout.kafka.KafkaClients;
 import dev.fanout.kafka.RecordSender;
 import dev.fanout.kafka.TopicAdmin;
 import dev.fanout.retry.RetryTiers;
+import dev.fanout.signing.RecordMac;
 import dev.fanout.signing.SecretCipher;
 import dev.fanout.signing.SigningSecret;
 import dev.fanout.subscription.Subscription;
@@ -33,6 +34,9 @@ final class BenchTopics {
   private final FanoutConfig config;
   private final KafkaClients clients;
 
+  /** Secrets are encrypted as in production, under a key that lives only as long as the run. */
+  private final SecretCipher cipher = SecretCipher.generate("bench");
+
   /** The worker's configuration for a run: {@code base} with the run's topics and group. */
   BenchTopics(FanoutConfig base) {
     String prefix = "bench-" + UUID.randomUUID().toString().substring(0, 8);
@@ -53,6 +57,11 @@ final class BenchTopics {
     return config;
   }
 
+  /** The key the webhooks' secrets are encrypted under; the run's worker needs it. */
+  SecretCipher cipher() {
+    return cipher;
+  }
+
   static String webhookId(int webhook) {
     return "wh_bench_" + webhook;
   }
@@ -62,7 +71,9 @@ final class BenchTopics {
     try (Admin admin = clients.admin("bench")) {
       TopicAdmin.createAll(admin, config);
     }
-    SubscriptionCodec codec = new SubscriptionCodec(SecretCipher.none(), false);
+    SubscriptionCodec codec =
+        new SubscriptionCodec(
+            cipher, RecordMac.none(), SubscriptionCodec.Policy.of(config.security()));
     List<Subscription> webhooks = new ArrayList<>();
     for (int j = 0; j < urls.size(); j++) {
       String id = webhookId(j);
@@ -73,7 +84,7 @@ final class BenchTopics {
               urls.get(j),
               List.of("*"),
               true,
-              new SigningSecret("bench-secret-" + j),
+              new SigningSecret(String.format("bench-secret-%06d", j)),
               "bench");
       webhooks.add(codec.decode(id, json));
     }

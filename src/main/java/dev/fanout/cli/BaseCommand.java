@@ -7,6 +7,7 @@ import dev.fanout.app.LoggingSetup;
 import dev.fanout.config.ConfigException;
 import dev.fanout.config.ConfigLoader;
 import dev.fanout.config.FanoutConfig;
+import dev.fanout.signing.RecordMac;
 import dev.fanout.signing.SecretCipher;
 import dev.fanout.subscription.SubscriptionCodec;
 import dev.fanout.subscription.SubscriptionIndex;
@@ -19,7 +20,10 @@ import java.util.concurrent.Callable;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
 
-/** What every leaf command shares: the merged configuration, the secret keys, stdout and stderr. */
+/**
+ * What every leaf command shares: the merged configuration, the secret and config record keys, the
+ * codec built from them, stdout and stderr.
+ */
 abstract class BaseCommand implements Callable<Integer> {
   /** For results printed as JSON. */
   static final ObjectMapper JSON = new ObjectMapper();
@@ -28,6 +32,7 @@ abstract class BaseCommand implements Callable<Integer> {
 
   private FanoutConfig config;
   private SecretCipher cipher;
+  private RecordMac recordKeys;
 
   /** Environment, replaceable in tests. */
   static Map<String, String> environment = System.getenv();
@@ -46,6 +51,19 @@ abstract class BaseCommand implements Callable<Integer> {
     }
     try {
       cipher = SecretCipher.parse(environment.get(SecretCipher.KEYS_VARIABLE));
+    } catch (IllegalArgumentException e) {
+      problems.add(e.getMessage());
+    }
+    try {
+      recordKeys = RecordMac.parse(environment.get(RecordMac.KEYS_VARIABLE));
+      if (config != null
+          && config.security().requireAuthenticatedConfig()
+          && !recordKeys.canSign()) {
+        problems.add(
+            "security.require-authenticated-config: true, but "
+                + RecordMac.KEYS_VARIABLE
+                + " holds no key to sign and verify config records with");
+      }
     } catch (IllegalArgumentException e) {
       problems.add(e.getMessage());
     }
@@ -72,9 +90,29 @@ abstract class BaseCommand implements Callable<Integer> {
     return cipher;
   }
 
-  /** The codec the worker reads the config topic with, under the same settings. */
+  /** Keys that sign the config records this command writes, from {@code FANOUT_CONFIG_KEYS}. */
+  final RecordMac recordKeys() {
+    if (recordKeys == null) {
+      load(Map.of());
+    }
+    return recordKeys;
+  }
+
+  /**
+   * The codec every command reads and writes subscriptions with: secrets sealed under {@code
+   * FANOUT_SECRET_KEYS} (or refused in the clear unless allowed), records signed with {@code
+   * FANOUT_CONFIG_KEYS}.
+   */
   final SubscriptionCodec codec() {
-    return new SubscriptionCodec(cipher(), config().requireEncryptedSecrets());
+    return codec(config(), cipher());
+  }
+
+  /** The codec of {@link #codec()} for another configuration or secret cipher. */
+  static SubscriptionCodec codec(FanoutConfig config, SecretCipher cipher) {
+    return new SubscriptionCodec(
+        cipher,
+        RecordMac.parse(environment.get(RecordMac.KEYS_VARIABLE)),
+        SubscriptionCodec.Policy.of(config.security()));
   }
 
   /** The webhook service on the config topic; the caller closes it. */

@@ -1,10 +1,13 @@
 package dev.fanout.cli;
 
+import dev.fanout.admin.WebhookIds;
+import dev.fanout.admin.kafka.KafkaConfigTopic;
 import dev.fanout.app.FanoutWorker;
 import dev.fanout.config.FanoutConfig;
 import dev.fanout.demo.DemoReceiver;
 import dev.fanout.kafka.EmbeddedKafka;
 import dev.fanout.kafka.KafkaClients;
+import dev.fanout.signing.SecretCipher;
 import dev.fanout.signing.SigningSecret;
 import dev.fanout.subscription.SubscriptionCodec;
 import java.io.PrintWriter;
@@ -78,6 +81,16 @@ final class DemoCommand extends BaseCommand {
       out.println("Kafka broker: " + broker.bootstrapServers());
       TopicsCommand.createAll(config, out);
 
+      // Secrets are encrypted in the demo too: with the keys of the environment if it has one,
+      // else with a key made for this run, which lives only in this process and its broker.
+      String generatedKeys = cipher().canEncrypt() ? null : SecretCipher.generateKeySpec("demo");
+      SecretCipher demoCipher =
+          generatedKeys == null ? cipher() : SecretCipher.parse(generatedKeys);
+      SubscriptionCodec codec = codec(config, demoCipher);
+      out.println(
+          generatedKeys == null
+              ? "Secrets are encrypted under the keys of " + SecretCipher.KEYS_VARIABLE + "."
+              : "Secrets are encrypted under a key made for this run (it lives in memory only).");
       SigningSecret secret = new SigningSecret(DEMO_SECRET);
       CountDownLatch delivered = new CountDownLatch(3);
       AtomicInteger badSignatures = new AtomicInteger();
@@ -94,13 +107,16 @@ final class DemoCommand extends BaseCommand {
                 }
               })) {
         String healthy =
-            register(config, receiver, "/hooks/ok", "job.*,orchestration.*", secret, "healthy");
-        String failing = register(config, receiver, "/hooks/fail", "job.failed", secret, "failing");
+            register(
+                config, codec, receiver, "/hooks/ok", "job.*,orchestration.*", secret, "healthy");
+        String failing =
+            register(config, codec, receiver, "/hooks/fail", "job.failed", secret, "failing");
         out.printf(
             "Webhooks: %s -> %s (healthy), %s -> %s (answers 500)%n",
             healthy, receiver.url("/hooks/ok"), failing, receiver.url("/hooks/fail"));
 
-        try (FanoutWorker worker = FanoutWorker.start(config, cipher(), Clock.systemUTC())) {
+        try (FanoutWorker worker =
+            FanoutWorker.start(config, demoCipher, recordKeys(), Clock.systemUTC())) {
           out.println(
               "Worker started; metrics on http://127.0.0.1:"
                   + worker.managementPort()
@@ -122,7 +138,7 @@ final class DemoCommand extends BaseCommand {
                   ? "Demo complete: 3 verified deliveries, 2 dead letters."
                   : "Demo incomplete: expected 3 verified deliveries and 2 dead letters.");
           if (keepRunning) {
-            printKeepRunningHelp(out, config, receiver);
+            printKeepRunningHelp(out, config, receiver, generatedKeys);
             new CountDownLatch(1).await();
           }
           return ok ? ExitCodes.OK : ExitCodes.FAILURE;
@@ -133,24 +149,20 @@ final class DemoCommand extends BaseCommand {
 
   private static String register(
       FanoutConfig config,
+      SubscriptionCodec codec,
       DemoReceiver receiver,
       String path,
       String events,
       SigningSecret secret,
       String description)
       throws Exception {
-    String id = WebhooksAddCommand.newId();
+    String id = WebhookIds.newId();
     byte[] value =
-        new SubscriptionCodec(dev.fanout.signing.SecretCipher.none(), false)
-            .encode(
-                id,
-                SPACE,
-                receiver.url(path),
-                List.of(events.split(",")),
-                true,
-                secret,
-                description);
-    WebhooksCommand.write(config, id, value);
+        codec.encode(
+            id, SPACE, receiver.url(path), List.of(events.split(",")), true, secret, description);
+    try (KafkaConfigTopic topic = new KafkaConfigTopic(config, codec)) {
+      topic.write(id, value);
+    }
     return id;
   }
 
@@ -245,11 +257,19 @@ final class DemoCommand extends BaseCommand {
     }
   }
 
+  /**
+   * @param generatedKeys the key list made for this run, or null when the environment's was used
+   */
   private static void printKeepRunningHelp(
-      PrintWriter out, FanoutConfig config, DemoReceiver receiver) {
+      PrintWriter out, FanoutConfig config, DemoReceiver receiver, String generatedKeys) {
     String bootstrap = config.kafka().bootstrapServers();
     out.println();
     out.println("Still running (Ctrl-C to stop). Try, from another terminal:");
+    if (generatedKeys != null) {
+      // Printed on purpose, once: the key of this run's throwaway broker, so that commands run
+      // by hand encrypt secrets as the demo's worker reads them.
+      out.println("  export " + SecretCipher.KEYS_VARIABLE + "=" + generatedKeys);
+    }
     out.println("  echo -n '" + DEMO_SECRET + "' > /tmp/demo-secret");
     out.println(
         "  java -jar target/fanout.jar --bootstrap-servers "

@@ -2,6 +2,7 @@ package dev.fanout.cli;
 
 import dev.fanout.admin.AdminFailure;
 import dev.fanout.config.ConfigException;
+import dev.fanout.subscription.SubscriptionRefusedException;
 import java.io.PrintWriter;
 import java.util.concurrent.ExecutionException;
 import org.apache.kafka.common.errors.TimeoutException;
@@ -26,6 +27,11 @@ final class ExceptionHandler implements IExecutionExceptionHandler {
     }
     if (cause instanceof CommandLine.ParameterException usage) {
       err.println("fanout: " + usage.getMessage());
+      err.flush();
+      return ExitCodes.USAGE;
+    }
+    if (cause instanceof SubscriptionRefusedException refused) {
+      err.println("fanout: " + refused.getMessage());
       err.flush();
       return ExitCodes.USAGE;
     }

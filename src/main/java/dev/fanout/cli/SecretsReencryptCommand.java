@@ -23,9 +23,17 @@ final class SecretsReencryptCommand extends BaseCommand {
 
   @Override
   public Integer call() throws Exception {
-    // Read plain secrets even where they are refused (security.require-encrypted-secrets):
-    // encrypting them is what this command is for. What it writes is encrypted either way.
-    SubscriptionCodec codec = new SubscriptionCodec(cipher(), false);
+    // Read plain secrets even where the policy refuses them: encrypting them is what this command
+    // is for, and what it writes is encrypted either way. Every other rule stays as configured:
+    // with
+    // security.require-authenticated-config=true an unsigned record is not read, so not signed.
+    var security = SubscriptionCodec.Policy.of(config().security());
+    SubscriptionCodec codec =
+        new SubscriptionCodec(
+            cipher(),
+            recordKeys(),
+            new SubscriptionCodec.Policy(
+                true, security.acceptLegacySecretBinding(), security.requireAuthenticatedConfig()));
     SecretReencryption.Report report;
     try (Webhooks webhooks = webhooks(codec)) {
       report = new SecretReencryption(webhooks).run(dryRun);

@@ -77,9 +77,4 @@ final class WebhooksAddCommand extends BaseCommand {
     }
     return ExitCodes.OK;
   }
-
-  /** A new webhook id. Only {@code fanout demo} still uses this; see {@link WebhookIds}. */
-  static String newId() {
-    return WebhookIds.newId();
-  }
 }

@@ -1,9 +1,5 @@
 package dev.fanout.cli;
 
-import dev.fanout.admin.kafka.KafkaConfigTopic;
-import dev.fanout.config.FanoutConfig;
-import dev.fanout.signing.SecretCipher;
-import dev.fanout.subscription.SubscriptionCodec;
 import picocli.CommandLine.Command;
 
 /**
@@ -26,14 +22,4 @@ import picocli.CommandLine.Command;
     })
 final class WebhooksCommand {
   private WebhooksCommand() {}
-
-  /**
-   * Writes one record as it is. Only {@code fanout demo} still uses this; commands use the service.
-   */
-  static void write(FanoutConfig config, String id, byte[] valueOrNull) {
-    try (KafkaConfigTopic topic =
-        new KafkaConfigTopic(config, new SubscriptionCodec(SecretCipher.none(), false))) {
-      topic.write(id, valueOrNull);
-    }
-  }
 }

@@ -43,7 +43,7 @@ final class WorkerCommand extends BaseCommand {
     }
     FanoutWorker worker;
     try {
-      worker = FanoutWorker.start(config, cipher(), Clock.systemUTC());
+      worker = FanoutWorker.start(config, cipher(), recordKeys(), Clock.systemUTC());
     } catch (RuntimeException e) {
       if (broker != null) {
         broker.close();

@@ -16,7 +16,7 @@ public record FanoutConfig(
     Delivery delivery,
     Retry retry,
     Breaker breaker,
-    boolean requireEncryptedSecrets,
+    Security security,
     Operations operations,
     History history,
     Map<String, String> raw) {
@@ -69,6 +69,23 @@ public record FanoutConfig(
       int minimumCalls,
       Duration waitInOpen,
       int halfOpenCalls) {}
+
+  /**
+   * How config records and their secrets are protected.
+   *
+   * @param allowPlaintextSecrets secrets may be stored in the clear when no key is configured, and
+   *     are used when read in the clear; false (the default) refuses the first and fails such
+   *     webhooks closed. {@code security.require-encrypted-secrets=true}, the older switch, is the
+   *     same as false here
+   * @param acceptLegacySecretBinding ciphertexts bound to the webhook id only (older releases) are
+   *     still used
+   * @param requireAuthenticatedConfig records without a valid MAC ({@code FANOUT_CONFIG_KEYS}) are
+   *     refused
+   */
+  public record Security(
+      boolean allowPlaintextSecrets,
+      boolean acceptLegacySecretBinding,
+      boolean requireAuthenticatedConfig) {}
 
   /**
    * @param managementBindAddress the address the management port listens on
@@ -190,6 +207,17 @@ public record FanoutConfig(
             r.integer("breaker.half-open-calls", 1, 1_000));
 
     boolean requireEncrypted = r.bool("security.require-encrypted-secrets");
+    boolean allowPlaintext = r.bool("security.allow-plaintext-secrets");
+    if (requireEncrypted && allowPlaintext) {
+      r.problem(
+          "security.allow-plaintext-secrets: true contradicts"
+              + " security.require-encrypted-secrets=true; set one of them only");
+    }
+    Security security =
+        new Security(
+            allowPlaintext,
+            r.bool("security.accept-legacy-secret-binding"),
+            r.bool("security.require-authenticated-config"));
 
     Operations operations =
         new Operations(
@@ -227,15 +255,15 @@ public record FanoutConfig(
       throw new ConfigException(r.problems());
     }
     return new FanoutConfig(
-        kafka,
-        topics,
-        delivery,
-        retry,
-        breaker,
-        requireEncrypted,
-        operations,
-        history,
-        Map.copyOf(values));
+        kafka, topics, delivery, retry, breaker, security, operations, history, Map.copyOf(values));
+  }
+
+  /**
+   * Whether secrets must be encrypted: the opposite of {@code security.allow-plaintext-secrets},
+   * kept for callers of the older {@code security.require-encrypted-secrets}.
+   */
+  public boolean requireEncryptedSecrets() {
+    return !security.allowPlaintextSecrets();
   }
 
   /** The same configuration with some keys replaced, validated again. */

@@ -5,6 +5,7 @@ import dev.fanout.delivery.DeliveryListener;
 import dev.fanout.delivery.DeliveryTask;
 import dev.fanout.delivery.EndpointScheduler;
 import dev.fanout.delivery.Outcome;
+import dev.fanout.subscription.InvalidSubscriptionException;
 import dev.fanout.subscription.kafka.CompactedTopicSubscriptionStore;
 import dev.fanout.worker.DispatchListener;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
@@ -17,6 +18,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.EnumMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -46,7 +48,8 @@ public final class FanoutMetrics
   private final Map<String, Map<String, Counter>> deliveries = new ConcurrentHashMap<>();
   private final Timer attemptDuration;
   private final Timer endToEnd;
-  private final Counter configRejected;
+  private final Map<InvalidSubscriptionException.Kind, Counter> configRejected =
+      new EnumMap<>(InvalidSubscriptionException.Kind.class);
   private final Counter revoked;
   private final Counter deadLetterWriteFailures;
   private final Counter fenced;
@@ -77,7 +80,12 @@ public final class FanoutMetrics
             .publishPercentileHistogram()
             .maximumExpectedValue(Duration.ofHours(72))
             .register(registry);
-    this.configRejected = Meters.CONFIG_RECORDS_REJECTED.counter().register(registry);
+    // Every reason from the start, so a rate over them is 0 rather than absent.
+    for (InvalidSubscriptionException.Kind kind : InvalidSubscriptionException.Kind.values()) {
+      configRejected.put(
+          kind,
+          Meters.CONFIG_RECORDS_REJECTED.counter().tag("reason", kind.tag()).register(registry));
+    }
     this.revoked = Meters.PARTITIONS_REVOKED.counter().register(registry);
     this.fenced = Meters.TASKS_FENCED.counter().register(registry);
     this.historyBufferFull = historyDropped(registry, HISTORY_BUFFER_FULL);
@@ -123,6 +131,20 @@ public final class FanoutMetrics
   /** Webhooks whose secret cannot be read with the keys configured now. */
   public void bindUnreadableSecrets(Supplier<Number> unreadable) {
     Meters.SUBSCRIPTIONS_UNREADABLE.gauge(unreadable).register(registry);
+  }
+
+  /**
+   * Webhooks in use whose secret is stored weakly: in the clear, or bound to the webhook id only.
+   */
+  public void bindWeakSecrets(Supplier<Number> plaintext, Supplier<Number> legacyBinding) {
+    Meters.SUBSCRIPTIONS_WEAK_SECRETS
+        .gauge(plaintext)
+        .tag("storage", "plaintext")
+        .register(registry);
+    Meters.SUBSCRIPTIONS_WEAK_SECRETS
+        .gauge(legacyBinding)
+        .tag("storage", "legacy_binding")
+        .register(registry);
   }
 
   @Override
@@ -235,7 +257,12 @@ public final class FanoutMetrics
 
   @Override
   public void rejected(String key, String reason) {
-    configRejected.increment();
+    rejected(key, InvalidSubscriptionException.Kind.INVALID, reason);
+  }
+
+  @Override
+  public void rejected(String key, InvalidSubscriptionException.Kind kind, String reason) {
+    configRejected.get(kind).increment();
   }
 
   private void deliveries(String outcome, String eventType) {

@@ -68,6 +68,13 @@ public enum Meters {
       Type.GAUGE,
       "Webhooks whose secret cannot be read with the configured keys; their deliveries are"
           + " dead-lettered as secret_unavailable"),
+  SUBSCRIPTIONS_WEAK_SECRETS(
+      "fanout.subscriptions.weak.secrets",
+      Type.GAUGE,
+      "Webhooks in use whose secret is stored weakly: plaintext (in the clear, allowed by"
+          + " security.allow-plaintext-secrets) or legacy_binding (encrypted by an older release,"
+          + " bound to the webhook id only)",
+      "storage"),
   CIRCUIT_BREAKERS(
       "fanout.circuit.breakers",
       Type.GAUGE,
@@ -89,7 +96,9 @@ public enum Meters {
   CONFIG_RECORDS_REJECTED(
       "fanout.config.records.rejected",
       Type.COUNTER,
-      "Config topic records skipped because they failed validation"),
+      "Config topic records skipped: invalid, unauthenticated (no valid MAC while"
+          + " security.require-authenticated-config=true) or weak_secret",
+      "reason"),
   PARTITIONS_REVOKED(
       "fanout.partitions.revoked", Type.COUNTER, "Partitions taken from this member by rebalances"),
   PARTITIONS_STUCK(

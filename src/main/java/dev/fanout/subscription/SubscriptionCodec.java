@@ -5,6 +5,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.fanout.config.FanoutConfig;
+import dev.fanout.signing.RecordMac;
 import dev.fanout.signing.SecretCipher;
 import dev.fanout.signing.SigningSecret;
 import java.io.IOException;
@@ -14,8 +16,10 @@ import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Set;
 
 /**
  * Reads and writes the subscription JSON of the config topic:
@@ -23,11 +27,15 @@ import java.util.Locale;
  * <pre>
  * {"id": "wh_1", "space_id": "space_42", "url": "https://hooks.example.com/y42",
  *  "events": ["job.failed", "orchestration.*"], "enabled": true,
- *  "secret": {"key_id": "k1", "ciphertext": "&lt;base64&gt;"}, "description": "on-call pager"}
+ *  "secret": {"key_id": "k1", "ciphertext": "&lt;base64&gt;", "aad": 2}, "description": "on-call pager",
+ *  "version": 3, "mac": {"key_id": "c1", "hmac_sha256": "&lt;base64&gt;"}}
  * </pre>
  *
- * A secret is either that encrypted object or, unless encrypted secrets are required, a plain
- * string. Thread-safe.
+ * Every secret written passes through {@link #secretNode}: it must be strong enough ({@link
+ * SigningSecret#weakness}), and it is encrypted bound to the webhook's id, space and URL, or stored
+ * in the clear only when the {@link Policy} allows. Every record written passes through {@link
+ * #write}, which adds a MAC ({@link ConfigRecordMac}) when config keys are configured. Reading
+ * applies the same policy: see {@link StoredSecrets} and {@link #read}. Thread-safe.
  */
 public final class SubscriptionCodec {
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -47,17 +55,98 @@ public final class SubscriptionCodec {
           "previous_secret_expires_at",
           SECRET_CREATED_AT,
           "description",
-          "rate_limit_per_second");
+          "rate_limit_per_second",
+          ConfigRecordMac.FIELD);
+
+  /**
+   * The security settings records are read and written by.
+   *
+   * @param allowPlaintextSecrets {@code security.allow-plaintext-secrets}: a secret may be written
+   *     in the clear when no key is configured, and one read in the clear is used
+   * @param acceptLegacySecretBinding {@code security.accept-legacy-secret-binding}: a ciphertext
+   *     bound to the webhook id only (older releases) is still used
+   * @param requireAuthenticatedConfig {@code security.require-authenticated-config}: a record
+   *     without a valid MAC is refused
+   */
+  public record Policy(
+      boolean allowPlaintextSecrets,
+      boolean acceptLegacySecretBinding,
+      boolean requireAuthenticatedConfig) {
+    /** The defaults of {@code config/fanout.properties}. */
+    public static final Policy DEFAULTS = new Policy(false, true, false);
+
+    public static Policy of(FanoutConfig.Security security) {
+      return new Policy(
+          security.allowPlaintextSecrets(),
+          security.acceptLegacySecretBinding(),
+          security.requireAuthenticatedConfig());
+    }
+  }
+
+  /** How weakly a record that was accepted is protected; the worker warns about each. */
+  public enum Notice {
+    /** A secret is stored in the clear (allowed by the policy). */
+    PLAINTEXT_SECRET,
+    /** A secret is bound to the webhook id only (accepted by the policy). */
+    LEGACY_SECRET_BINDING,
+    /** Config keys are configured but the record carries no valid MAC (not required). */
+    UNAUTHENTICATED
+  }
+
+  /**
+   * A record read and accepted.
+   *
+   * @param authenticationProblem with {@link Notice#UNAUTHENTICATED}: why its MAC is not valid
+   */
+  public record Read(
+      Subscription subscription, Set<Notice> notices, String authenticationProblem) {}
 
   private final SecretCipher cipher;
-  private final boolean requireEncryptedSecrets;
+  private final RecordMac recordKeys;
+  private final Policy policy;
+  private final StoredSecrets secrets;
 
+  /**
+   * A codec with the {@link Policy#DEFAULTS} and no config keys: plaintext secrets are neither
+   * written nor used, whatever {@code requireEncryptedSecrets} says (it is kept for callers that
+   * predate the policy).
+   */
   public SubscriptionCodec(SecretCipher cipher, boolean requireEncryptedSecrets) {
+    this(cipher, RecordMac.none(), Policy.DEFAULTS);
+  }
+
+  /**
+   * @param recordKeys signs every record written; verifies records read when the policy requires
+   * @throws IllegalArgumentException when the policy requires authenticated records and there is no
+   *     key to sign and verify them with
+   */
+  public SubscriptionCodec(SecretCipher cipher, RecordMac recordKeys, Policy policy) {
+    if (policy.requireAuthenticatedConfig() && !recordKeys.canSign()) {
+      throw new IllegalArgumentException(
+          "security.require-authenticated-config=true but "
+              + RecordMac.KEYS_VARIABLE
+              + " holds no key");
+    }
     this.cipher = cipher;
-    this.requireEncryptedSecrets = requireEncryptedSecrets;
+    this.recordKeys = recordKeys;
+    this.policy = policy;
+    this.secrets = new StoredSecrets(cipher, policy);
   }
 
   public Subscription decode(String key, byte[] value) throws InvalidSubscriptionException {
+    return read(key, value).subscription();
+  }
+
+  /**
+   * Decodes a record and says how weakly it is protected. When the policy requires authenticated
+   * records, the MAC is checked first, on the very tree that is then decoded.
+   *
+   * @throws InvalidSubscriptionException of {@link
+   *     InvalidSubscriptionException.Kind#UNAUTHENTICATED} for a record without a valid MAC while
+   *     one is required, {@code WEAK_SECRET} for a secret too weak to sign with, {@code INVALID}
+   *     for any other fault
+   */
+  public Read read(String key, byte[] value) throws InvalidSubscriptionException {
     JsonNode root;
     try {
       root = JSON.readTree(value);
@@ -67,20 +156,41 @@ public final class SubscriptionCodec {
     if (root == null || !root.isObject()) {
       throw new InvalidSubscriptionException("value is not a JSON object");
     }
+    String authenticationProblem = null;
+    if (policy.requireAuthenticatedConfig() || recordKeys.canSign()) {
+      authenticationProblem = ConfigRecordMac.problem((ObjectNode) root, recordKeys);
+      if (authenticationProblem != null && policy.requireAuthenticatedConfig()) {
+        throw new InvalidSubscriptionException(
+            InvalidSubscriptionException.Kind.UNAUTHENTICATED,
+            authenticationProblem + " and security.require-authenticated-config=true");
+      }
+    }
+    Set<Notice> notices = EnumSet.noneOf(Notice.class);
+    if (authenticationProblem != null) {
+      notices.add(Notice.UNAUTHENTICATED);
+    }
+    return new Read(decode(key, root, value, notices), notices, authenticationProblem);
+  }
+
+  private Subscription decode(String key, JsonNode root, byte[] value, Set<Notice> notices)
+      throws InvalidSubscriptionException {
     String id = requiredText(root, "id");
     if (key != null && !key.equals(id)) {
       throw new InvalidSubscriptionException(
           "record key '" + key + "' differs from id '" + id + "'");
     }
     String spaceId = requiredText(root, "space_id");
-    URI url = url(requiredText(root, "url"));
+    String urlText = requiredText(root, "url");
+    URI url = url(urlText);
     List<EventPattern> events = events(root.get("events"));
     JsonNode enabled = root.get("enabled");
     if (enabled != null && !enabled.isBoolean()) {
       throw new InvalidSubscriptionException("enabled is not true or false");
     }
-    SigningSecret secret = secret(root.get("secret"), "secret", id);
-    SigningSecret previous = secret(root.get("previous_secret"), "previous_secret", id);
+    SecretCipher.Binding binding = new SecretCipher.Binding(id, spaceId, urlText);
+    SigningSecret secret = secrets.read(root.get("secret"), "secret", binding, notices);
+    SigningSecret previous =
+        secrets.read(root.get("previous_secret"), "previous_secret", binding, notices);
     Instant previousExpires = instant(root.get("previous_secret_expires_at"));
     JsonNode description = root.get("description");
     Integer rateLimit = rateLimit(root.get("rate_limit_per_second"));
@@ -105,7 +215,12 @@ public final class SubscriptionCodec {
         value);
   }
 
-  /** A new subscription record at version 1; the secret is encrypted when a key is configured. */
+  /**
+   * A new subscription record at version 1; the secret is encrypted when a key is configured.
+   *
+   * @throws SubscriptionRefusedException when the secret is too weak, or would be stored in the
+   *     clear while the policy does not allow it
+   */
   public byte[] encode(
       String id,
       String spaceId,
@@ -157,7 +272,7 @@ public final class SubscriptionCodec {
     s.events().forEach(e -> list.add(e.text()));
     root.put("enabled", s.enabled());
     if (s.secret() != null) {
-      root.set("secret", secretNode(s.secret(), s.id()));
+      root.set("secret", secretNode(s.secret(), s.id(), s.spaceId(), s.url().toString()));
       if (secretCreatedAt != null) {
         root.put(SECRET_CREATED_AT, secretCreatedAt.toString());
       } else if (source.hasNonNull(SECRET_CREATED_AT)) {
@@ -165,7 +280,9 @@ public final class SubscriptionCodec {
       }
     }
     if (s.previousSecret() != null) {
-      root.set("previous_secret", secretNode(s.previousSecret(), s.id()));
+      root.set(
+          "previous_secret",
+          secretNode(s.previousSecret(), s.id(), s.spaceId(), s.url().toString()));
       if (s.previousSecretExpiresAt() != null) {
         root.put("previous_secret_expires_at", s.previousSecretExpiresAt().toString());
       }
@@ -200,6 +317,23 @@ public final class SubscriptionCodec {
       return Instant.parse(node.textValue());
     } catch (DateTimeParseException e) {
       return null;
+    }
+  }
+
+  /** The id of the key this codec encrypts secrets under; null when it has none. */
+  public String encryptingKeyId() {
+    return cipher.encryptingKeyId();
+  }
+
+  /**
+   * How weakly a stored record is protected, as {@link #read} finds it now: what writing it again
+   * would mend. Empty for a record this codec refuses.
+   */
+  public Set<Notice> notices(Subscription s) {
+    try {
+      return read(s.id(), s.source()).notices();
+    } catch (InvalidSubscriptionException e) {
+      return Set.of();
     }
   }
 
@@ -264,8 +398,8 @@ public final class SubscriptionCodec {
     }
   }
 
-  /** The same record with another version. */
-  public static byte[] withVersion(byte[] value, long version) {
+  /** The same record with another version (and a fresh MAC). */
+  public byte[] withVersion(byte[] value, long version) {
     try {
       ObjectNode root = (ObjectNode) JSON.readTree(value);
       root.put("version", version);
@@ -307,43 +441,38 @@ public final class SubscriptionCodec {
     return node;
   }
 
-  private JsonNode secretNode(SigningSecret secret, String id) {
+  /**
+   * The stored form of a secret of webhook {@code id} in {@code spaceId} at {@code url} (as the
+   * record stores it): encrypted and bound to all three, or in the clear if no key is configured
+   * and the policy allows it. The one place secrets are sealed.
+   *
+   * @throws SubscriptionRefusedException when the secret is too weak, or would be stored in the
+   *     clear while that is not allowed
+   */
+  JsonNode secretNode(SigningSecret secret, String id, String spaceId, String url) {
+    String weakness = SigningSecret.weakness(secret.reveal());
+    if (weakness != null) {
+      throw new SubscriptionRefusedException("the secret is refused: " + weakness);
+    }
     if (!cipher.canEncrypt()) {
+      if (!policy.allowPlaintextSecrets()) {
+        throw new SubscriptionRefusedException(
+            "no key in "
+                + SecretCipher.KEYS_VARIABLE
+                + " to encrypt the secret with: set "
+                + SecretCipher.KEYS_VARIABLE
+                + "=<key id>:<base64 of 32 bytes>, or security.allow-plaintext-secrets=true to"
+                + " store secrets in the clear (anyone who can read the config topic reads them)");
+      }
       return JSON.getNodeFactory().textNode(secret.reveal());
     }
-    SecretCipher.Encrypted encrypted = cipher.encrypt(secret, id);
+    SecretCipher.Encrypted encrypted =
+        cipher.encrypt(secret, new SecretCipher.Binding(id, spaceId, url));
     ObjectNode node = JSON.createObjectNode();
     node.put("key_id", encrypted.keyId());
     node.put("ciphertext", encrypted.ciphertext());
+    node.put("aad", SecretCipher.BINDING_VERSION);
     return node;
-  }
-
-  private SigningSecret secret(JsonNode node, String field, String id)
-      throws InvalidSubscriptionException {
-    if (node == null || node.isNull()) {
-      return null;
-    }
-    if (node.isTextual()) {
-      if (requireEncryptedSecrets) {
-        return SigningSecret.unavailable(
-            field + " is stored in the clear but security.require-encrypted-secrets=true");
-      }
-      if (node.textValue().isEmpty()) {
-        throw new InvalidSubscriptionException(field + " is empty");
-      }
-      return new SigningSecret(node.textValue());
-    }
-    if (node.isObject()) {
-      String keyId = requiredText(node, "key_id", field + ".key_id");
-      String ciphertext = requiredText(node, "ciphertext", field + ".ciphertext");
-      try {
-        return cipher.decrypt(new SecretCipher.Encrypted(keyId, ciphertext), id);
-      } catch (IllegalArgumentException e) {
-        // Well formed, but not readable with the keys configured now: the webhook fails closed.
-        return SigningSecret.unavailable(field + ": " + e.getMessage());
-      }
-    }
-    throw new InvalidSubscriptionException(field + " is neither a string nor {key_id, ciphertext}");
   }
 
   private static List<EventPattern> events(JsonNode node) throws InvalidSubscriptionException {
@@ -439,7 +568,16 @@ public final class SubscriptionCodec {
     return node.textValue();
   }
 
-  private static byte[] write(JsonNode node) {
+  /**
+   * The record's bytes, with a MAC made by the first config key when one is configured (any MAC the
+   * record carried is replaced). The one place records are finalised.
+   */
+  byte[] write(ObjectNode node) {
+    if (recordKeys.canSign()) {
+      ConfigRecordMac.seal(node, recordKeys);
+    } else {
+      node.remove(ConfigRecordMac.FIELD);
+    }
     try {
       return JSON.writeValueAsString(node).getBytes(StandardCharsets.UTF_8);
     } catch (JsonProcessingException e) {

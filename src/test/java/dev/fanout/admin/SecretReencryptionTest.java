@@ -3,6 +3,8 @@ package dev.fanout.admin;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.fanout.signing.LegacyCiphertext;
+import dev.fanout.signing.RecordMac;
 import dev.fanout.signing.SecretCipher;
 import dev.fanout.signing.SigningSecret;
 import dev.fanout.subscription.Subscription;
@@ -28,16 +30,16 @@ class SecretReencryptionTest {
   @Test
   void movesEverySecretNotUnderTheFirstKeyAndLeavesTheRest() {
     Webhooks before = webhooks(K1);
-    before.add(WebhooksTest.webhook("wh_a", new SigningSecret("a")));
+    before.add(WebhooksTest.webhook("wh_a", new SigningSecret("a-0123456789abcdef")));
     before.add(WebhooksTest.webhook("wh_b", null));
-    before.rotateSecret("wh_a", new SigningSecret("a2"), Duration.ofHours(1));
+    before.rotateSecret("wh_a", new SigningSecret("a2-0123456789abcdef"), Duration.ofHours(1));
     topic.write(
         "wh_plain",
         ("{\"id\":\"wh_plain\",\"space_id\":\"s\",\"url\":\"https://x.invalid/\",\"events\":[\"*\"],"
-                + "\"secret\":\"p\",\"color\":\"blue\"}")
+                + "\"secret\":\"p-0123456789abcdef\",\"color\":\"blue\"}")
             .getBytes(StandardCharsets.UTF_8));
-    webhooks(K2).add(WebhooksTest.webhook("wh_new", new SigningSecret("n")));
-    webhooks(K9).add(WebhooksTest.webhook("wh_lost", new SigningSecret("l")));
+    webhooks(K2).add(WebhooksTest.webhook("wh_new", new SigningSecret("n-0123456789abcdef")));
+    webhooks(K9).add(WebhooksTest.webhook("wh_lost", new SigningSecret("l-0123456789abcdef")));
     Webhooks webhooks = webhooks(K2 + "," + K1);
     LogConfigTopic.Entry newBefore = last("wh_new");
 
@@ -48,8 +50,8 @@ class SecretReencryptionTest {
     assertThat(report.conflicts()).isEmpty();
     Subscription a = webhooks.get("wh_a");
     assertThat(SubscriptionCodec.secretKeyIds(a.source())).containsExactly("k2", "k2");
-    assertThat(a.secret().reveal()).isEqualTo("a2");
-    assertThat(a.previousSecret().reveal()).isEqualTo("a");
+    assertThat(a.secret().reveal()).isEqualTo("a2-0123456789abcdef");
+    assertThat(a.previousSecret().reveal()).isEqualTo("a-0123456789abcdef");
     assertThat(SubscriptionCodec.version(a.source())).isEqualTo(3);
     Subscription plain = webhooks.get("wh_plain");
     assertThat(SubscriptionCodec.secretKeyIds(plain.source())).containsExactly("k2");
@@ -59,13 +61,44 @@ class SecretReencryptionTest {
 
   @Test
   void aDryRunReportsAndWritesNothing() {
-    webhooks(K1).add(WebhooksTest.webhook("wh_a", new SigningSecret("a")));
+    webhooks(K1).add(WebhooksTest.webhook("wh_a", new SigningSecret("a-0123456789abcdef")));
     List<LogConfigTopic.Entry> before = List.copyOf(topic.log);
 
     SecretReencryption.Report report = new SecretReencryption(webhooks(K2 + "," + K1)).run(true);
 
     assertThat(report.changed()).containsExactly("wh_a");
     assertThat(topic.log).isEqualTo(before);
+  }
+
+  @Test
+  void upgradesASecretBoundToItsIdOnlyAndSignsARecordThatCarriesNoMac() throws Exception {
+    String legacy = LegacyCiphertext.of(key(1), "wh_old", "old-release-secret-0123");
+    topic.write(
+        "wh_old",
+        ("{\"id\":\"wh_old\",\"space_id\":\"s\",\"url\":\"https://x.invalid/\","
+                + "\"events\":[\"*\"],\"secret\":{\"key_id\":\"k1\",\"ciphertext\":\""
+                + legacy
+                + "\"}}")
+            .getBytes(StandardCharsets.UTF_8));
+    webhooks(K1).add(WebhooksTest.webhook("wh_unsigned", new SigningSecret("u-0123456789abcdef")));
+    SubscriptionCodec signing =
+        new SubscriptionCodec(
+            SecretCipher.parse(K1),
+            RecordMac.parse("c1:" + key(7)),
+            new SubscriptionCodec.Policy(true, true, false));
+    Webhooks webhooks = new Webhooks(topic.readWith(signing), signing, clock);
+
+    SecretReencryption.Report report = new SecretReencryption(webhooks).run(false);
+
+    assertThat(report.changed()).containsExactly("wh_old", "wh_unsigned");
+    for (String id : List.of("wh_old", "wh_unsigned")) {
+      assertThat(signing.notices(webhooks.get(id))).as(id).isEmpty();
+    }
+    assertThat(webhooks.get("wh_old").secret().reveal()).isEqualTo("old-release-secret-0123");
+    assertThat(new String(webhooks.get("wh_old").source(), StandardCharsets.UTF_8))
+        .contains("\"aad\":2")
+        .contains("\"mac\":");
+    assertThat(new SecretReencryption(webhooks).run(false).changed()).isEmpty();
   }
 
   @Test
@@ -80,9 +113,16 @@ class SecretReencryptionTest {
     return topic.log.stream().filter(e -> e.key().equals(id)).reduce((x, y) -> y).orElseThrow();
   }
 
-  /** The service with these keys, reading the shared log with them too. */
+  /**
+   * The service with these keys, reading the shared log with them too, and reading secrets stored
+   * in the clear as {@code secrets reencrypt} does.
+   */
   private Webhooks webhooks(String keys) {
-    SubscriptionCodec codec = new SubscriptionCodec(SecretCipher.parse(keys), false);
+    SubscriptionCodec codec =
+        new SubscriptionCodec(
+            SecretCipher.parse(keys),
+            RecordMac.none(),
+            new SubscriptionCodec.Policy(true, true, false));
     return new Webhooks(topic.readWith(codec), codec, clock);
   }
 

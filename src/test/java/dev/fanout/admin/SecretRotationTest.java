@@ -12,11 +12,11 @@ import org.junit.jupiter.api.Test;
 
 class SecretRotationTest {
   private static final Instant NOW = Instant.parse("2026-11-30T10:00:00Z");
-  private final SigningSecret next = new SigningSecret("next");
+  private final SigningSecret next = new SigningSecret("next-0123456789abcdef");
 
   @Test
   void keepsTheCurrentSecretUntilTheEndOfTheGrace() {
-    SigningSecret old = new SigningSecret("old");
+    SigningSecret old = new SigningSecret("old-0123456789abcdef");
     Subscription rotated =
         SecretRotation.rotate(WebhooksTest.webhook("wh_1", old), next, Duration.ofHours(24), NOW);
 
@@ -31,7 +31,10 @@ class SecretRotationTest {
   void noGraceOrNoCurrentSecretKeepsNothing() {
     Subscription zero =
         SecretRotation.rotate(
-            WebhooksTest.webhook("wh_1", new SigningSecret("old")), next, Duration.ZERO, NOW);
+            WebhooksTest.webhook("wh_1", new SigningSecret("old-0123456789abcdef")),
+            next,
+            Duration.ZERO,
+            NOW);
     Subscription unsigned =
         SecretRotation.rotate(WebhooksTest.webhook("wh_1", null), next, Duration.ofHours(1), NOW);
 
@@ -43,7 +46,7 @@ class SecretRotationTest {
 
   @Test
   void refusesAGraceOutsideZeroToThirtyDays() {
-    Subscription webhook = WebhooksTest.webhook("wh_1", new SigningSecret("old"));
+    Subscription webhook = WebhooksTest.webhook("wh_1", new SigningSecret("old-0123456789abcdef"));
     assertThatThrownBy(() -> SecretRotation.rotate(webhook, next, Duration.ofDays(31), NOW))
         .isInstanceOf(AdminFailure.class)
         .hasMessage("the grace period must be between 0 and 30d");

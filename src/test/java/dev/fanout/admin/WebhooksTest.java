@@ -29,19 +29,19 @@ class WebhooksTest {
   void addWritesVersionOneWithTheSecretDatedNow() {
     Webhooks webhooks = new Webhooks(topic, codec, clock);
 
-    webhooks.add(webhook("wh_1", new SigningSecret("s3cr3t")));
+    webhooks.add(webhook("wh_1", new SigningSecret("s3cr3t-0123456789abcdef")));
 
     byte[] value = topic.log.get(0).value();
     assertThat(SubscriptionCodec.version(value)).isEqualTo(1);
     assertThat(SubscriptionCodec.secretCreatedAt(value)).isEqualTo(T0);
-    assertThat(new String(value, StandardCharsets.UTF_8)).doesNotContain("s3cr3t");
-    assertThat(webhooks.get("wh_1").secret().reveal()).isEqualTo("s3cr3t");
+    assertThat(new String(value, StandardCharsets.UTF_8)).doesNotContain("s3cr3t-0123456789abcdef");
+    assertThat(webhooks.get("wh_1").secret().reveal()).isEqualTo("s3cr3t-0123456789abcdef");
   }
 
   @Test
   void updateWritesTheNextVersionAndKeepsTheSecretAndItsDate() {
     Webhooks webhooks = new Webhooks(topic, codec, clock);
-    webhooks.add(webhook("wh_1", new SigningSecret("s3cr3t")));
+    webhooks.add(webhook("wh_1", new SigningSecret("s3cr3t-0123456789abcdef")));
     clock.advance(Duration.ofHours(1));
 
     webhooks.setEnabled("wh_1", false);
@@ -50,7 +50,7 @@ class WebhooksTest {
     assertThat(now.enabled()).isFalse();
     assertThat(SubscriptionCodec.version(now.source())).isEqualTo(2);
     assertThat(SubscriptionCodec.secretCreatedAt(now.source())).isEqualTo(T0);
-    assertThat(now.secret().reveal()).isEqualTo("s3cr3t");
+    assertThat(now.secret().reveal()).isEqualTo("s3cr3t-0123456789abcdef");
   }
 
   @Test
@@ -115,35 +115,39 @@ class WebhooksTest {
   @Test
   void rotationKeepsTheCurrentSecretForTheGraceAndDatesTheNewOne() {
     Webhooks webhooks = new Webhooks(topic, codec, clock);
-    webhooks.add(webhook("wh_1", new SigningSecret("old")));
+    webhooks.add(webhook("wh_1", new SigningSecret("old-0123456789abcdef")));
     clock.advance(Duration.ofDays(3));
 
-    webhooks.rotateSecret("wh_1", new SigningSecret("new"), Duration.ofHours(24));
+    webhooks.rotateSecret("wh_1", new SigningSecret("new-0123456789abcdef"), Duration.ofHours(24));
 
     Subscription now = webhooks.get("wh_1");
-    assertThat(now.secret().reveal()).isEqualTo("new");
-    assertThat(now.previousSecret().reveal()).isEqualTo("old");
+    assertThat(now.secret().reveal()).isEqualTo("new-0123456789abcdef");
+    assertThat(now.previousSecret().reveal()).isEqualTo("old-0123456789abcdef");
     assertThat(now.previousSecretExpiresAt()).isEqualTo(T0.plus(Duration.ofDays(4)));
     assertThat(SubscriptionCodec.secretCreatedAt(now.source()))
         .isEqualTo(T0.plus(Duration.ofDays(3)));
   }
 
   @Test
-  void refusesToStoreASecretInTheClearWhenEncryptionIsRequired() {
+  void refusesToStoreASecretInTheClearWithoutAKey() {
     SubscriptionCodec strict = new SubscriptionCodec(SecretCipher.none(), true);
     Webhooks webhooks = new Webhooks(new LogConfigTopic(strict), strict, clock);
 
-    assertThatThrownBy(() -> webhooks.add(webhook("wh_1", new SigningSecret("s3cr3t"))))
+    assertThatThrownBy(
+            () -> webhooks.add(webhook("wh_1", new SigningSecret("s3cr3t-0123456789abcdef"))))
         .isInstanceOf(AdminFailure.class)
         .hasMessage(
-            "webhook wh_1 would not be usable: secret is stored in the clear but"
-                + " security.require-encrypted-secrets=true");
+            "webhook wh_1: no key in FANOUT_SECRET_KEYS to encrypt the secret with: set"
+                + " FANOUT_SECRET_KEYS=<key id>:<base64 of 32 bytes>, or"
+                + " security.allow-plaintext-secrets=true to store secrets in the clear (anyone"
+                + " who can read the config topic reads them)");
     assertThat(webhooks.all()).isEmpty();
   }
 
   @Test
   void aWebhookWhoseSecretCannotBeReadCanOnlyGetANewSecretWithoutGrace() {
-    new Webhooks(topic, codec, clock).add(webhook("wh_1", new SigningSecret("old")));
+    new Webhooks(topic, codec, clock)
+        .add(webhook("wh_1", new SigningSecret("old-0123456789abcdef")));
     SubscriptionCodec otherKey =
         new SubscriptionCodec(
             SecretCipher.parse("k2:" + Base64.getEncoder().encodeToString(new byte[32])), false);
@@ -153,10 +157,10 @@ class WebhooksTest {
         .isInstanceOf(AdminFailure.class)
         .hasMessageContaining("its secret cannot be read (secret: secret key id 'k1' is not known)")
         .hasMessageEndingWith("rotate-secret --grace 0s");
-    webhooks.rotateSecret("wh_1", new SigningSecret("new"), Duration.ZERO);
+    webhooks.rotateSecret("wh_1", new SigningSecret("new-0123456789abcdef"), Duration.ZERO);
     webhooks.setEnabled("wh_1", false);
 
-    assertThat(webhooks.get("wh_1").secret().reveal()).isEqualTo("new");
+    assertThat(webhooks.get("wh_1").secret().reveal()).isEqualTo("new-0123456789abcdef");
     assertThat(webhooks.get("wh_1").enabled()).isFalse();
   }
 

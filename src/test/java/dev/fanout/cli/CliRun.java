@@ -13,8 +13,13 @@ final class CliRun {
   private StringWriter out = new StringWriter();
   private StringWriter err = new StringWriter();
 
+  /** Commands get the harness's secret keys, as an operator's shell would hold them. */
   CliRun(FanoutHarness fanout) {
     this.fanout = fanout;
+    if (fanout.secretKeys() != null) {
+      BaseCommand.environment =
+          java.util.Map.of(dev.fanout.signing.SecretCipher.KEYS_VARIABLE, fanout.secretKeys());
+    }
   }
 
   int run(String... command) {

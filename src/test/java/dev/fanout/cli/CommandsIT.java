@@ -2,6 +2,7 @@ package dev.fanout.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.fanout.signing.SecretCipher;
 import dev.fanout.testing.FanoutHarness;
 import java.io.ByteArrayInputStream;
 import java.io.InputStream;
@@ -12,6 +13,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -27,6 +29,7 @@ class CommandsIT {
   @BeforeEach
   void start() {
     fanout = new FanoutHarness();
+    BaseCommand.environment = Map.of(SecretCipher.KEYS_VARIABLE, fanout.secretKeys());
   }
 
   @AfterEach
@@ -101,7 +104,9 @@ class CommandsIT {
 
   @Test
   void readsTheSecretFromTheEnvironmentOrStandardInput() {
-    BaseCommand.environment = java.util.Map.of("HOOK_SECRET", "from-env");
+    BaseCommand.environment =
+        Map.of(
+            "HOOK_SECRET", "from-env-0123456789", SecretCipher.KEYS_VARIABLE, fanout.secretKeys());
     assertThat(
             run(
                 "webhooks",
@@ -117,7 +122,8 @@ class CommandsIT {
         .isEqualTo(ExitCodes.OK);
     InputStream stdin = System.in;
     try {
-      System.setIn(new ByteArrayInputStream("from-stdin\n".getBytes(StandardCharsets.UTF_8)));
+      System.setIn(
+          new ByteArrayInputStream("from-stdin-0123456789\n".getBytes(StandardCharsets.UTF_8)));
       assertThat(
               run(
                   "webhooks",

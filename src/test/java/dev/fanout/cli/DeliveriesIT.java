@@ -16,7 +16,6 @@ import dev.fanout.event.Origin;
 import dev.fanout.kafka.KafkaClients;
 import dev.fanout.retry.RetryRecords;
 import dev.fanout.retry.RetryTiers;
-import dev.fanout.signing.SecretCipher;
 import dev.fanout.subscription.Subscription;
 import dev.fanout.testing.FanoutHarness;
 import dev.fanout.testing.TestReceiver;
@@ -54,7 +53,7 @@ class DeliveriesIT {
   void start() throws Exception {
     receiver = new TestReceiver();
     // One retry: a failing delivery is attempted twice, then dead-lettered.
-    fanout = new FanoutHarness(Map.of("retry.schedule", "100ms"), SecretCipher.none());
+    fanout = new FanoutHarness(Map.of("retry.schedule", "100ms"));
   }
 
   @AfterEach

@@ -6,7 +6,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.fanout.app.FanoutWorker;
-import dev.fanout.signing.SecretCipher;
 import dev.fanout.testing.FanoutHarness;
 import dev.fanout.testing.TestReceiver;
 import java.nio.charset.StandardCharsets;
@@ -39,8 +38,7 @@ class DlqReplayIT {
     // topic quickly, not be held while an open circuit waits.
     fanout =
         new FanoutHarness(
-            Map.of("breaker.minimum-calls", "1000", "breaker.sliding-window-size", "1000"),
-            SecretCipher.none());
+            Map.of("breaker.minimum-calls", "1000", "breaker.sliding-window-size", "1000"));
     cli = new CliRun(fanout);
   }
 
@@ -55,9 +53,9 @@ class DlqReplayIT {
     receiver.answer("/a", 500);
     receiver.answer("/b", 500);
     receiver.answer("/c", 500);
-    fanout.putWebhook("wh_a", SPACE, receiver.url("/a"), "*", true, "old-secret-a");
-    fanout.putWebhook("wh_b", SPACE, receiver.url("/b"), "*", true, "secret-b");
-    fanout.putWebhook("wh_c", SPACE_7, receiver.url("/c"), "*", true, "secret-c");
+    fanout.putWebhook("wh_a", SPACE, receiver.url("/a"), "*", true, "old-secret-a-0123456789");
+    fanout.putWebhook("wh_b", SPACE, receiver.url("/b"), "*", true, "secret-b-0123456789");
+    fanout.putWebhook("wh_c", SPACE_7, receiver.url("/c"), "*", true, "secret-c-0123456789");
     FanoutWorker worker = fanout.startWorker();
     for (int i = 1; i <= 3; i++) {
       fanout.produceEvent(fanout.jobsTopic(), DeadLetters.event("evt_" + i, "job.failed", SPACE));
@@ -80,15 +78,18 @@ class DlqReplayIT {
     receiver.answer("/a", 200);
     receiver.answer("/b", 200);
     receiver.answer("/c", 200);
-    fanout.putWebhook("wh_a", SPACE, receiver.url("/a"), "*", true, "new-secret-a");
+    fanout.putWebhook("wh_a", SPACE, receiver.url("/a"), "*", true, "new-secret-a-0123456789");
     await()
         .atMost(WAIT)
         .until(
             () ->
-                new String(
-                        worker.subscriptions().get("wh_a").orElseThrow().source(),
-                        StandardCharsets.UTF_8)
-                    .contains("new-secret-a"));
+                worker
+                    .subscriptions()
+                    .get("wh_a")
+                    .orElseThrow()
+                    .secret()
+                    .reveal()
+                    .equals("new-secret-a-0123456789"));
 
     assertThat(cli.run("dlq", "replay", "--webhook", "wh_a")).isEqualTo(ExitCodes.OK);
     assertThat(cli.out())
@@ -104,7 +105,7 @@ class DlqReplayIT {
     for (TestReceiver.Request r : replayed) {
       assertThat(r.status()).isEqualTo(200);
       assertThat(r.header("x-y42-signature"))
-          .isEqualTo("sha256=" + hmacHex("new-secret-a", r.body()));
+          .isEqualTo("sha256=" + hmacHex("new-secret-a-0123456789", r.body()));
       assertThat(r.header("x-y42-delivery")).isEqualTo(deliveryIdOfA.get(r.eventId()));
     }
     // Delivered this time: nothing new was dead-lettered.
@@ -113,7 +114,7 @@ class DlqReplayIT {
 
   @Test
   void aDryRunHandsNothingOverAndAResumedReplaySendsEachDeadLetterOnce() throws Exception {
-    fanout.putWebhook("wh_a", SPACE, receiver.url("/a"), "*", true, "secret-a");
+    fanout.putWebhook("wh_a", SPACE, receiver.url("/a"), "*", true, "secret-a-0123456789");
     fanout.startWorker();
     try (DeadLetters dlq = new DeadLetters(fanout)) {
       for (int i = 0; i < 6; i++) {
@@ -162,8 +163,8 @@ class DlqReplayIT {
 
   @Test
   void skipsAndReportsDeadLettersOfADeletedWebhookAndThoseThatAreNoDelivery() throws Exception {
-    fanout.putWebhook("wh_b", SPACE, receiver.url("/b"), "*", true, "secret-b");
-    fanout.putWebhook("wh_off", SPACE, receiver.url("/off"), "*", false, "secret-off");
+    fanout.putWebhook("wh_b", SPACE, receiver.url("/b"), "*", true, "secret-b-0123456789");
+    fanout.putWebhook("wh_off", SPACE, receiver.url("/off"), "*", false, "secret-off-0123456789");
     fanout.startWorker();
     try (DeadLetters dlq = new DeadLetters(fanout)) {
       Instant now = Instant.now();
@@ -205,8 +206,8 @@ class DlqReplayIT {
 
   @Test
   void replaysToAnotherWebhookUnderItsOwnDeliveryIdsAtTheGivenRate() throws Exception {
-    fanout.putWebhook("wh_a", SPACE, receiver.url("/a"), "*", true, "secret-a");
-    fanout.putWebhook("wh_new", SPACE, receiver.url("/new"), "*", true, "secret-new");
+    fanout.putWebhook("wh_a", SPACE, receiver.url("/a"), "*", true, "secret-a-0123456789");
+    fanout.putWebhook("wh_new", SPACE, receiver.url("/new"), "*", true, "secret-new-0123456789");
     fanout.startWorker();
     try (DeadLetters dlq = new DeadLetters(fanout)) {
       for (int i = 0; i < 3; i++) {
@@ -228,7 +229,7 @@ class DlqReplayIT {
     assertThat(receiver.eventIds("/new")).containsExactlyInAnyOrder("evt_0", "evt_1", "evt_2");
     for (TestReceiver.Request r : receiver.requests("/new")) {
       assertThat(r.header("x-y42-signature"))
-          .isEqualTo("sha256=" + hmacHex("secret-new", r.body()));
+          .isEqualTo("sha256=" + hmacHex("secret-new-0123456789", r.body()));
       assertThat(r.header("x-y42-delivery"))
           .isEqualTo(dev.fanout.delivery.DeliveryIds.of(r.eventId(), "wh_new"));
     }

@@ -37,8 +37,9 @@ class EventsResendIT {
 
   @Test
   void resendsTheEventsAfterATimeToThatWebhookOnly() throws Exception {
-    fanout.putWebhook("wh_jobs", SPACE, receiver.url("/jobs"), "job.*", true, "secret-jobs");
-    fanout.putWebhook("wh_all", SPACE, receiver.url("/all"), "*", true, "secret-all");
+    fanout.putWebhook(
+        "wh_jobs", SPACE, receiver.url("/jobs"), "job.*", true, "secret-jobs-0123456789");
+    fanout.putWebhook("wh_all", SPACE, receiver.url("/all"), "*", true, "secret-all-0123456789");
     Instant now = Instant.now();
     Instant old = now.minus(Duration.ofHours(2));
     Instant recent = now.minus(Duration.ofMinutes(10));

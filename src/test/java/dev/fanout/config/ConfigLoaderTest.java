@@ -39,7 +39,8 @@ class ConfigLoaderTest {
             Duration.ofHours(10));
     assertThat(config.retry().maxAge()).isEqualTo(Duration.ofHours(72));
     assertThat(config.delivery().allowedNetworks()).isEmpty();
-    assertThat(config.requireEncryptedSecrets()).isFalse();
+    assertThat(config.security()).isEqualTo(new FanoutConfig.Security(false, true, false));
+    assertThat(config.requireEncryptedSecrets()).isTrue();
   }
 
   @Test
@@ -401,5 +402,41 @@ class ConfigLoaderTest {
     Path file = dir.resolve("fanout.properties");
     Files.writeString(file, content);
     return file;
+  }
+
+  @Test
+  void allowingPlaintextSecretsWhileRequiringEncryptionIsAContradiction() {
+    ConfigException e =
+        org.assertj.core.api.Assertions.catchThrowableOfType(
+            ConfigException.class,
+            () ->
+                ConfigLoader.load(
+                    Map.of(),
+                    null,
+                    Map.of(
+                        "FANOUT_SECURITY_ALLOW_PLAINTEXT_SECRETS", "true",
+                        "FANOUT_SECURITY_REQUIRE_ENCRYPTED_SECRETS", "true"),
+                    Map.of()));
+
+    assertThat(e.problems())
+        .containsExactly(
+            "security.allow-plaintext-secrets: true contradicts"
+                + " security.require-encrypted-secrets=true; set one of them only");
+  }
+
+  @Test
+  void securityKeysComeFromTheEnvironmentLikeEveryOther() {
+    FanoutConfig config =
+        ConfigLoader.load(
+            Map.of(),
+            null,
+            Map.of(
+                "FANOUT_SECURITY_ALLOW_PLAINTEXT_SECRETS", "true",
+                "FANOUT_SECURITY_ACCEPT_LEGACY_SECRET_BINDING", "false",
+                "FANOUT_SECURITY_REQUIRE_AUTHENTICATED_CONFIG", "true"),
+            Map.of());
+
+    assertThat(config.security()).isEqualTo(new FanoutConfig.Security(true, false, true));
+    assertThat(config.requireEncryptedSecrets()).isFalse();
   }
 }

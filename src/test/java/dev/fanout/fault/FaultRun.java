@@ -60,6 +60,10 @@ final class FaultRun implements AutoCloseable {
   private final String name;
   private final Path dir;
   private final Map<String, String> settings;
+
+  /** FANOUT_SECRET_KEYS of the run: secrets are encrypted, and every worker gets the key. */
+  private final String secretKeys = SecretCipher.generateKeySpec("fault");
+
   private final Map<String, String> overrides;
   private final FanoutConfig config;
   private final BrokerProcess broker;
@@ -125,7 +129,7 @@ final class FaultRun implements AutoCloseable {
     for (int i = 0; i < SPACES; i++) {
       spaces.add("space_" + i);
     }
-    SubscriptionCodec codec = new SubscriptionCodec(SecretCipher.none(), false);
+    SubscriptionCodec codec = new SubscriptionCodec(SecretCipher.parse(secretKeys), false);
     for (Map.Entry<String, Receivers.Behaviour> e : endpointBehaviours.entrySet()) {
       URI url = receivers.start("/" + e.getKey(), e.getValue());
       endpoints.add(e.getKey());
@@ -139,7 +143,7 @@ final class FaultRun implements AutoCloseable {
                 url,
                 List.of("job.*"),
                 true,
-                new SigningSecret("s3cret-" + id),
+                new SigningSecret("fault-s3cret-" + id),
                 "fault"));
       }
     }
@@ -228,7 +232,9 @@ final class FaultRun implements AutoCloseable {
 
   /** Starts one more worker (not waiting for it to be ready). */
   WorkerProcess startWorker() throws Exception {
-    WorkerProcess w = WorkerProcess.start("worker-" + (++started), settings, dir);
+    WorkerProcess w =
+        WorkerProcess.start(
+            "worker-" + (++started), settings, Map.of(SecretCipher.KEYS_VARIABLE, secretKeys), dir);
     workers.put(w.name(), w);
     return w;
   }

@@ -38,8 +38,12 @@ final class WorkerProcess implements AutoCloseable {
     this.process = process;
   }
 
-  /** Starts {@code java -jar target/fanout.jar worker} with every setting as {@code --set}. */
-  static WorkerProcess start(String name, Map<String, String> settings, Path logDir)
+  /**
+   * Starts {@code java -jar target/fanout.jar worker} with every setting as {@code --set}, and
+   * {@code environment} (the secret keys) added to its environment.
+   */
+  static WorkerProcess start(
+      String name, Map<String, String> settings, Map<String, String> environment, Path logDir)
       throws Exception {
     int port = EmbeddedKafka.freePort();
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
@@ -57,12 +61,12 @@ final class WorkerProcess implements AutoCloseable {
             "management.bind-address=127.0.0.1",
             "worker"));
     Path log = logDir.resolve(name + ".log");
-    Process process =
-        ChildProcesses.track(
-            new ProcessBuilder(command)
-                .redirectErrorStream(true)
-                .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
-                .start());
+    ProcessBuilder builder =
+        new ProcessBuilder(command)
+            .redirectErrorStream(true)
+            .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
+    builder.environment().putAll(environment);
+    Process process = ChildProcesses.track(builder.start());
     return new WorkerProcess(name, port, log, process);
   }
 

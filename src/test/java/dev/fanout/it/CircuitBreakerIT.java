@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.fanout.app.FanoutWorker;
-import dev.fanout.signing.SecretCipher;
 import dev.fanout.testing.FanoutHarness;
 import dev.fanout.testing.TestReceiver;
 import java.time.Duration;
@@ -35,8 +34,7 @@ class CircuitBreakerIT {
                 "breaker.wait-in-open", "1s",
                 "breaker.half-open-calls", "1",
                 "retry.schedule", "300ms,300ms,300ms,300ms,300ms,300ms,300ms,300ms,300ms,300ms",
-                "retry.max-age", "10m"),
-            SecretCipher.none());
+                "retry.max-age", "10m"));
   }
 
   @AfterEach
@@ -49,7 +47,7 @@ class CircuitBreakerIT {
   void opensHoldsTasksAndDeliversThemAllOnceTheEndpointHeals() throws Exception {
     AtomicBoolean healthy = new AtomicBoolean(false);
     receiver.answer("/sick", r -> TestReceiver.Reply.status(healthy.get() ? 200 : 500));
-    fanout.addWebhook(receiver.url("/sick"), "*", "s");
+    fanout.addWebhook(receiver.url("/sick"), "*", "test-secret-0123456789");
     FanoutWorker worker = fanout.startWorker();
     for (int i = 0; i < 10; i++) {
       fanout.produceEvent(fanout.jobsTopic(), event("evt_" + i, "job.failed"));

@@ -7,7 +7,6 @@ import static org.awaitility.Awaitility.await;
 
 import dev.fanout.app.FanoutWorker;
 import dev.fanout.kafka.FanoutHeaders;
-import dev.fanout.signing.SecretCipher;
 import dev.fanout.testing.FanoutHarness;
 import dev.fanout.testing.TestReceiver;
 import java.time.Duration;
@@ -48,7 +47,7 @@ class ConcentratedTrafficIT {
       throws Exception {
     receiver = new TestReceiver(256);
     receiver.answer("/slow", TestReceiver.slow(50, 200));
-    fanout = new FanoutHarness(Map.of("delivery.request-timeout", "15s"), SecretCipher.none());
+    fanout = new FanoutHarness(Map.of("delivery.request-timeout", "15s"));
     fanout.addWebhook(receiver.url("/slow"), "*", null);
     fanout.produceEvents(fanout.jobsTopic(), 5_000, i -> event("evt_" + i, "job.failed"));
 
@@ -74,8 +73,7 @@ class ConcentratedTrafficIT {
                 "breaker.minimum-calls", "4",
                 "breaker.sliding-window-size", "4",
                 "breaker.wait-in-open", "30s",
-                "retry.schedule", "10s,10s,10s"),
-            SecretCipher.none());
+                "retry.schedule", "10s,10s,10s"));
     String healthy = fanout.addWebhook(receiver.url("/ok"), "*", null);
     String failing = fanout.addWebhook(receiver.url("/fail"), "*", null);
     FanoutWorker worker = fanout.startWorker();
@@ -110,8 +108,7 @@ class ConcentratedTrafficIT {
                 "breaker.minimum-calls", "4",
                 "breaker.sliding-window-size", "4",
                 "breaker.wait-in-open", "1s",
-                "retry.max-hold", "2s"),
-            SecretCipher.none());
+                "retry.max-hold", "2s"));
     fanout.addWebhook(receiver.url("/flaky"), "*", null);
     Instant anHourAgo = Instant.now().minus(Duration.ofHours(1));
     for (int i = 0; i < 30; i++) {
@@ -145,8 +142,7 @@ class ConcentratedTrafficIT {
                 "retry.schedule", "200ms,400ms,800ms,1600ms,5s,1m",
                 "retry.jitter", "0",
                 "retry.max-hold", "5s",
-                "retry.max-age", "1h"),
-            SecretCipher.none());
+                "retry.max-age", "1h"));
     fanout.addWebhook(receiver.url("/down"), "*", null);
     FanoutWorker worker = fanout.startWorker();
     fanout.produceEvents(fanout.jobsTopic(), 4, i -> event("evt_open_" + i, "job.failed"));

@@ -64,8 +64,7 @@ class DashboardQueriesIT {
             Map.of(
                 "breaker.minimum-calls", "2",
                 "breaker.sliding-window-size", "4",
-                "breaker.wait-in-open", "10m"),
-            dev.fanout.signing.SecretCipher.none());
+                "breaker.wait-in-open", "10m"));
   }
 
   @AfterEach
@@ -84,9 +83,9 @@ class DashboardQueriesIT {
   void everyDashboardAndAlertQueryReadsExportedMetrics() throws Exception {
     receiver.answer("/fail", 500);
     receiver.answer("/gone", 410);
-    fanout.addWebhook(receiver.url("/ok"), "job.succeeded", "s");
-    fanout.addWebhook(receiver.url("/fail"), "job.failed", "s");
-    fanout.addWebhook(receiver.url("/gone"), "orchestration.finished", "s");
+    fanout.addWebhook(receiver.url("/ok"), "job.succeeded", "test-secret-0123456789");
+    fanout.addWebhook(receiver.url("/fail"), "job.failed", "test-secret-0123456789");
+    fanout.addWebhook(receiver.url("/gone"), "orchestration.finished", "test-secret-0123456789");
     int port = freePort();
     Path log = Files.createTempFile("fanout-dashboard", ".log");
     process =

@@ -6,7 +6,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.fanout.app.FanoutWorker;
-import dev.fanout.signing.SecretCipher;
 import dev.fanout.testing.FanoutHarness;
 import dev.fanout.testing.TestReceiver;
 import java.nio.charset.StandardCharsets;
@@ -112,7 +111,7 @@ class DeadLetterIT {
 
   @Test
   void deadLettersAnOversizedEvent() throws Exception {
-    fanout = new FanoutHarness(Map.of("delivery.max-body-bytes", "200"), SecretCipher.none());
+    fanout = new FanoutHarness(Map.of("delivery.max-body-bytes", "200"));
     fanout.addWebhook(receiver.url("/ok"), "*", SECRET);
     fanout.startWorker();
     String big =
@@ -148,7 +147,7 @@ class DeadLetterIT {
   @Test
   void refusesATargetOutsideTheAllowedNetworks() throws Exception {
     // Loopback is not allowed here, so the SSRF guard must refuse the receiver's 127.0.0.1.
-    fanout = new FanoutHarness(Map.of("delivery.allowed-networks", ""), SecretCipher.none());
+    fanout = new FanoutHarness(Map.of("delivery.allowed-networks", ""));
     fanout.addWebhook(receiver.url("/internal"), "*", SECRET);
     fanout.startWorker();
     fanout.produceEvent(fanout.jobsTopic(), event("evt_ssrf", "job.failed"));

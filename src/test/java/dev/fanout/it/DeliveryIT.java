@@ -87,9 +87,16 @@ class DeliveryIT {
 
   @Test
   void routesEachEventOnlyToMatchingWebhooksOfItsSpace() throws Exception {
-    fanout.addWebhook(receiver.url("/failed"), "job.failed", "s1");
-    fanout.addWebhook(receiver.url("/orchestrations"), "orchestration.*", "s2");
-    fanout.putWebhook("wh_other_space", "space_other", receiver.url("/other"), "*", true, "s3");
+    fanout.addWebhook(receiver.url("/failed"), "job.failed", "test-secret-1-0123456789");
+    fanout.addWebhook(
+        receiver.url("/orchestrations"), "orchestration.*", "test-secret-2-0123456789");
+    fanout.putWebhook(
+        "wh_other_space",
+        "space_other",
+        receiver.url("/other"),
+        "*",
+        true,
+        "test-secret-3-0123456789");
     fanout.startWorker();
 
     fanout.produceEvent(fanout.jobsTopic(), event("evt_a", "job.failed"));
@@ -114,7 +121,7 @@ class DeliveryIT {
         new java.util.concurrent.atomic.AtomicInteger();
     receiver.answer(
         "/flaky", r -> TestReceiver.Reply.status(calls.incrementAndGet() < 3 ? 503 : 200));
-    fanout.addWebhook(receiver.url("/flaky"), "*", "s");
+    fanout.addWebhook(receiver.url("/flaky"), "*", "test-secret-0123456789");
     fanout.startWorker();
     fanout.produceEvent(fanout.jobsTopic(), event("evt_retry", "job.failed"));
 

@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.fanout.app.FanoutWorker;
-import dev.fanout.signing.SecretCipher;
 import dev.fanout.testing.FanoutHarness;
 import dev.fanout.testing.TestReceiver;
 import java.time.Duration;
@@ -39,11 +38,11 @@ class GroupIT {
 
   @Test
   void twoWorkersWithARebalanceInTheMiddleDeliverEveryTask() throws Exception {
-    fanout = new FanoutHarness(Map.of("delivery.max-in-flight", "8"), SecretCipher.none());
+    fanout = new FanoutHarness(Map.of("delivery.max-in-flight", "8"));
     receiver.answer("/a", TestReceiver.slow(5, 200));
     receiver.answer("/b", TestReceiver.slow(5, 200));
-    fanout.addWebhook(receiver.url("/a"), "*", "s");
-    fanout.addWebhook(receiver.url("/b"), "job.*", "s");
+    fanout.addWebhook(receiver.url("/a"), "*", "test-secret-0123456789");
+    fanout.addWebhook(receiver.url("/b"), "job.*", "test-secret-0123456789");
     for (int i = 0; i < 150; i++) {
       String topic = i % 3 == 0 ? fanout.orchestrationsTopic() : fanout.jobsTopic();
       fanout.produceEvent(topic, "key_" + i, event("evt_" + i, "job.failed"));
@@ -81,10 +80,9 @@ class GroupIT {
         new FanoutHarness(
             Map.of(
                 "delivery.max-in-flight", "2",
-                "kafka.consumer.max.poll.interval.ms", "2000"),
-            SecretCipher.none());
+                "kafka.consumer.max.poll.interval.ms", "2000"));
     receiver.answer("/slow", TestReceiver.slow(250, 200));
-    fanout.addWebhook(receiver.url("/slow"), "*", "s");
+    fanout.addWebhook(receiver.url("/slow"), "*", "test-secret-0123456789");
     for (int i = 0; i < 30; i++) {
       fanout.produceEvent(fanout.jobsTopic(), event("evt_" + i, "job.failed"));
     }

@@ -6,7 +6,6 @@ import static org.awaitility.Awaitility.await;
 
 import dev.fanout.history.HistoryCodec;
 import dev.fanout.history.HistoryRecord;
-import dev.fanout.signing.SecretCipher;
 import dev.fanout.testing.FanoutHarness;
 import dev.fanout.testing.TestReceiver;
 import java.nio.charset.StandardCharsets;
@@ -91,7 +90,7 @@ class HistoryIT {
 
   @Test
   void writesNothingWhenHistoryIsOff() throws Exception {
-    fanout = new FanoutHarness(Map.of("history.enabled", "false"), SecretCipher.none());
+    fanout = new FanoutHarness(Map.of("history.enabled", "false"));
     receiver.answer("/fail", 500);
     fanout.addWebhook(receiver.url("/fail"), "job.failed", null);
     fanout.startWorker();

@@ -44,8 +44,7 @@ class OperationsIT {
                 "management.bind-address", "127.0.0.1",
                 // A request held by the receiver keeps the worker draining at shutdown.
                 "delivery.request-timeout", "60s",
-                "shutdown.timeout", "60s"),
-            dev.fanout.signing.SecretCipher.none());
+                "shutdown.timeout", "60s"));
   }
 
   @AfterEach

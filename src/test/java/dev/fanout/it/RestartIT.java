@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.fanout.app.FanoutWorker;
-import dev.fanout.signing.SecretCipher;
 import dev.fanout.testing.FanoutHarness;
 import dev.fanout.testing.TestReceiver;
 import java.nio.charset.StandardCharsets;
@@ -31,7 +30,7 @@ class RestartIT {
   void start() throws Exception {
     receiver = new TestReceiver();
     // Few deliveries at a time, so the stop lands while most records are still undelivered.
-    fanout = new FanoutHarness(Map.of("delivery.max-in-flight", "4"), SecretCipher.none());
+    fanout = new FanoutHarness(Map.of("delivery.max-in-flight", "4"));
   }
 
   @AfterEach
@@ -53,7 +52,7 @@ class RestartIT {
           }
           return TestReceiver.Reply.status(200);
         });
-    fanout.addWebhook(receiver.url("/slow"), "*", "s");
+    fanout.addWebhook(receiver.url("/slow"), "*", "test-secret-0123456789");
     for (int i = 0; i < 40; i++) {
       fanout.produceEvent(
           i % 2 == 0 ? fanout.jobsTopic() : fanout.orchestrationsTopic(),

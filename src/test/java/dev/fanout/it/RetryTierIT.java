@@ -6,7 +6,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
-import dev.fanout.signing.SecretCipher;
 import dev.fanout.testing.FanoutHarness;
 import dev.fanout.testing.TestReceiver;
 import java.time.Duration;
@@ -38,13 +37,11 @@ class RetryTierIT {
 
   @Test
   void retriesNotBeforeTheScheduledDelay() throws Exception {
-    fanout =
-        new FanoutHarness(
-            Map.of("retry.schedule", "1500ms", "retry.jitter", "0"), SecretCipher.none());
+    fanout = new FanoutHarness(Map.of("retry.schedule", "1500ms", "retry.jitter", "0"));
     AtomicInteger calls = new AtomicInteger();
     receiver.answer(
         "/flaky", r -> TestReceiver.Reply.status(calls.incrementAndGet() == 1 ? 500 : 200));
-    fanout.addWebhook(receiver.url("/flaky"), "*", "s");
+    fanout.addWebhook(receiver.url("/flaky"), "*", "test-secret-0123456789");
     fanout.startWorker();
     fanout.produceEvent(fanout.jobsTopic(), event("evt_1", "job.failed"));
 
@@ -58,9 +55,7 @@ class RetryTierIT {
 
   @Test
   void honoursRetryAfterLongerThanTheSchedule() throws Exception {
-    fanout =
-        new FanoutHarness(
-            Map.of("retry.schedule", "100ms,100ms", "retry.jitter", "0"), SecretCipher.none());
+    fanout = new FanoutHarness(Map.of("retry.schedule", "100ms,100ms", "retry.jitter", "0"));
     AtomicInteger calls = new AtomicInteger();
     receiver.answer(
         "/busy",
@@ -68,7 +63,7 @@ class RetryTierIT {
             calls.incrementAndGet() == 1
                 ? new TestReceiver.Reply(429, Map.of("Retry-After", "2"))
                 : TestReceiver.Reply.status(200));
-    fanout.addWebhook(receiver.url("/busy"), "*", "s");
+    fanout.addWebhook(receiver.url("/busy"), "*", "test-secret-0123456789");
     fanout.startWorker();
     fanout.produceEvent(fanout.jobsTopic(), event("evt_1", "job.failed"));
 
@@ -80,11 +75,9 @@ class RetryTierIT {
 
   @Test
   void keepsTheAttemptCountAcrossAWorkerRestart() throws Exception {
-    fanout =
-        new FanoutHarness(
-            Map.of("retry.schedule", "2s,2s", "retry.jitter", "0"), SecretCipher.none());
+    fanout = new FanoutHarness(Map.of("retry.schedule", "2s,2s", "retry.jitter", "0"));
     receiver.answer("/down", 503);
-    fanout.addWebhook(receiver.url("/down"), "*", "s");
+    fanout.addWebhook(receiver.url("/down"), "*", "test-secret-0123456789");
     var first = fanout.startWorker();
     fanout.produceEvent(fanout.jobsTopic(), event("evt_1", "job.failed"));
     await().atMost(WAIT).until(() -> receiver.requests("/down").size() == 1);
@@ -101,13 +94,11 @@ class RetryTierIT {
 
   @Test
   void aRetryWaitingInATierDroppedFromTheScheduleIsStillDelivered() throws Exception {
-    fanout =
-        new FanoutHarness(
-            Map.of("retry.schedule", "2s,10s", "retry.jitter", "0"), SecretCipher.none());
+    fanout = new FanoutHarness(Map.of("retry.schedule", "2s,10s", "retry.jitter", "0"));
     AtomicInteger calls = new AtomicInteger();
     receiver.answer(
         "/flaky", r -> TestReceiver.Reply.status(calls.incrementAndGet() == 1 ? 500 : 200));
-    fanout.addWebhook(receiver.url("/flaky"), "*", "s");
+    fanout.addWebhook(receiver.url("/flaky"), "*", "test-secret-0123456789");
     var first = fanout.startWorker();
     fanout.produceEvent(fanout.jobsTopic(), event("evt_1", "job.failed"));
     await().atMost(WAIT).until(() -> receiver.requests("/flaky").size() == 1);

@@ -40,30 +40,59 @@ class SubscriptionLiveUpdateIT {
   @Test
   void addChangeDisableAndDeleteTakeEffectWithoutRestart() throws Exception {
     fanout.putWebhook(
-        "wh_sentinel", FanoutHarness.SPACE, receiver.url("/sentinel"), "*", true, "s");
+        "wh_sentinel",
+        FanoutHarness.SPACE,
+        receiver.url("/sentinel"),
+        "*",
+        true,
+        "test-secret-0123456789");
     FanoutWorker worker = fanout.startWorker();
 
     // Added while running.
-    fanout.putWebhook("wh_live", FanoutHarness.SPACE, receiver.url("/a"), "job.*", true, "s");
+    fanout.putWebhook(
+        "wh_live",
+        FanoutHarness.SPACE,
+        receiver.url("/a"),
+        "job.*",
+        true,
+        "test-secret-0123456789");
     awaitSubscription(worker, "wh_live", s -> s.url().getPath().equals("/a"));
     produceAndAwaitSentinel("evt_1");
     assertThat(eventIds("/a")).containsExactly("evt_1");
 
     // Changed: a new URL.
-    fanout.putWebhook("wh_live", FanoutHarness.SPACE, receiver.url("/b"), "job.*", true, "s");
+    fanout.putWebhook(
+        "wh_live",
+        FanoutHarness.SPACE,
+        receiver.url("/b"),
+        "job.*",
+        true,
+        "test-secret-0123456789");
     awaitSubscription(worker, "wh_live", s -> s.url().getPath().equals("/b"));
     produceAndAwaitSentinel("evt_2");
     assertThat(eventIds("/b")).containsExactly("evt_2");
     assertThat(eventIds("/a")).containsExactly("evt_1");
 
     // Disabled.
-    fanout.putWebhook("wh_live", FanoutHarness.SPACE, receiver.url("/b"), "job.*", false, "s");
+    fanout.putWebhook(
+        "wh_live",
+        FanoutHarness.SPACE,
+        receiver.url("/b"),
+        "job.*",
+        false,
+        "test-secret-0123456789");
     awaitSubscription(worker, "wh_live", s -> !s.enabled());
     produceAndAwaitSentinel("evt_3");
     assertThat(eventIds("/b")).containsExactly("evt_2");
 
     // Enabled again, then deleted (tombstone).
-    fanout.putWebhook("wh_live", FanoutHarness.SPACE, receiver.url("/b"), "job.*", true, "s");
+    fanout.putWebhook(
+        "wh_live",
+        FanoutHarness.SPACE,
+        receiver.url("/b"),
+        "job.*",
+        true,
+        "test-secret-0123456789");
     awaitSubscription(worker, "wh_live", Subscription::enabled);
     produceAndAwaitSentinel("evt_4");
     fanout.deleteWebhook("wh_live");
@@ -75,7 +104,12 @@ class SubscriptionLiveUpdateIT {
   @Test
   void skipsAnInvalidConfigRecordAndKeepsWorking() throws Exception {
     fanout.putWebhook(
-        "wh_sentinel", FanoutHarness.SPACE, receiver.url("/sentinel"), "*", true, "s");
+        "wh_sentinel",
+        FanoutHarness.SPACE,
+        receiver.url("/sentinel"),
+        "*",
+        true,
+        "test-secret-0123456789");
     FanoutWorker worker = fanout.startWorker();
 
     fanout.putConfigRecord("wh_bad", "{not json".getBytes(StandardCharsets.UTF_8));
@@ -83,14 +117,26 @@ class SubscriptionLiveUpdateIT {
         "wh_bad2",
         "{\"id\":\"wh_bad2\",\"space_id\":\"space_42\",\"url\":\"ftp://x\",\"events\":[\"*\"]}"
             .getBytes(StandardCharsets.UTF_8));
-    fanout.putWebhook("wh_after", FanoutHarness.SPACE, receiver.url("/after"), "*", true, "s");
+    fanout.putWebhook(
+        "wh_after",
+        FanoutHarness.SPACE,
+        receiver.url("/after"),
+        "*",
+        true,
+        "test-secret-0123456789");
     awaitSubscription(worker, "wh_after", Subscription::enabled);
 
     produceAndAwaitSentinel("evt_1");
     await().atMost(WAIT).until(() -> eventIds("/after").contains("evt_1"));
     assertThat(worker.subscriptions().get("wh_bad")).isEmpty();
     assertThat(worker.subscriptions().get("wh_bad2")).isEmpty();
-    assertThat(worker.registry().get("fanout.config.records.rejected").counter().count())
+    assertThat(
+            worker
+                .registry()
+                .get("fanout.config.records.rejected")
+                .tag("reason", "invalid")
+                .counter()
+                .count())
         .isEqualTo(2.0);
   }
 

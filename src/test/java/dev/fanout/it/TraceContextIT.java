@@ -37,7 +37,7 @@ class TraceContextIT {
 
   @Test
   void sendsAValidTraceparentAndTracestateOnEveryAttempt() throws Exception {
-    fanout.addWebhook(receiver.url("/traced"), "*", "secret");
+    fanout.addWebhook(receiver.url("/traced"), "*", "test-secret-0123456789");
     // The first attempt fails, so the second comes from a retry tier record.
     AtomicInteger calls = new AtomicInteger();
     receiver.answer(

@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 
 import dev.fanout.config.FanoutConfig;
 import dev.fanout.kafka.KafkaClients;
+import dev.fanout.signing.SecretCipher;
 import dev.fanout.testing.FanoutHarness;
 import dev.fanout.testing.TestReceiver;
 import java.io.File;
@@ -56,11 +57,11 @@ class WorkerProcessIT {
 
   @Test
   void servesMetricsAndHealthAndCommitsEverythingOnSigterm() throws Exception {
-    fanout.addWebhook(receiver.url("/hook"), "*", "s");
+    fanout.addWebhook(receiver.url("/hook"), "*", "test-secret-0123456789");
     int port = freePort();
     Path log = Files.createTempFile("fanout-worker", ".log");
     process =
-        new ProcessBuilder(command(fanout.config(), port))
+        keyed(command(fanout.config(), port))
             .redirectErrorStream(true)
             .redirectOutput(log.toFile())
             .start();
@@ -108,14 +109,14 @@ class WorkerProcessIT {
           }
           return TestReceiver.Reply.status(200);
         });
-    fanout.addWebhook(receiver.url("/slow"), "*", "s");
+    fanout.addWebhook(receiver.url("/slow"), "*", "test-secret-0123456789");
     for (int i = 0; i < 60; i++) {
       fanout.produceEvent(fanout.jobsTopic(), event("evt_" + i, "job.failed"));
     }
     List<String> command = command(fanout.config(), freePort());
     command.addAll(command.size() - 1, List.of("--set", "delivery.max-in-flight=4"));
     process =
-        new ProcessBuilder(command)
+        keyed(command)
             .redirectErrorStream(true)
             .redirectOutput(ProcessBuilder.Redirect.DISCARD)
             .start();
@@ -128,7 +129,7 @@ class WorkerProcessIT {
     long committed = committedOffsets();
 
     process =
-        new ProcessBuilder(command(fanout.config(), freePort()))
+        keyed(command(fanout.config(), freePort()))
             .redirectErrorStream(true)
             .redirectOutput(ProcessBuilder.Redirect.DISCARD)
             .start();
@@ -253,5 +254,12 @@ class WorkerProcessIT {
     try (ServerSocket socket = new ServerSocket(0)) {
       return socket.getLocalPort();
     }
+  }
+
+  /** A child worker holds the key the harness encrypted the webhooks' secrets with. */
+  private ProcessBuilder keyed(List<String> command) {
+    ProcessBuilder builder = new ProcessBuilder(command);
+    builder.environment().put(SecretCipher.KEYS_VARIABLE, fanout.secretKeys());
+    return builder;
   }
 }

@@ -70,6 +70,38 @@ class SigningSecretTest {
   }
 
   @Test
+  void aStandardWebhooksSecretMustDecodeToAtLeast24Bytes() {
+    String b24 = Base64.getEncoder().encodeToString(new byte[24]);
+    String b23 = Base64.getEncoder().encodeToString(new byte[23]);
+
+    assertThat(SigningSecret.weakness("whsec_" + b24)).isNull();
+    assertThat(SigningSecret.weakness("whsec_" + b23))
+        .isEqualTo("a whsec_ secret must decode to at least 24 bytes, and this one decodes to 23");
+    assertThat(SigningSecret.weakness("whsec_")).contains("decodes to 0");
+  }
+
+  @Test
+  void aMalformedStandardWebhooksSecretIsRefusedNotReadAsRawText() {
+    String weakness = SigningSecret.weakness("whsec_not base64 but long enough!!");
+
+    assertThat(weakness)
+        .isEqualTo("a whsec_ secret must be followed by base64, and this one is not");
+    assertThat(weakness).doesNotContain("long enough");
+  }
+
+  @Test
+  void aRawSecretMustHaveAtLeast16Characters() {
+    assertThat(SigningSecret.weakness("0123456789abcdef")).isNull();
+    assertThat(SigningSecret.weakness("0123456789abcde"))
+        .isEqualTo(
+            "a secret must be at least 16 characters long (or whsec_ and base64 of 24 bytes or"
+                + " more), and this one has 15")
+        .doesNotContain("0123");
+    // Characters, not UTF-8 bytes: eight two-byte letters are eight characters.
+    assertThat(SigningSecret.weakness("ääääääää")).contains("has 8");
+  }
+
+  @Test
   void refusesEmptySecret() {
     assertThatThrownBy(() -> new SigningSecret("")).isInstanceOf(IllegalArgumentException.class);
     assertThatThrownBy(() -> new SigningSecret(null)).isInstanceOf(IllegalArgumentException.class);

@@ -7,6 +7,7 @@ import static org.assertj.core.api.Assertions.catchThrowableOfType;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.fanout.signing.RecordMac;
 import dev.fanout.signing.SecretCipher;
 import dev.fanout.signing.SigningSecret;
 import java.io.IOException;
@@ -24,7 +25,14 @@ class SubscriptionCodecTest {
   private static final String KEY = Base64.getEncoder().encodeToString(new byte[32]);
   private static final ObjectMapper JSON = new ObjectMapper();
 
-  private final SubscriptionCodec plain = new SubscriptionCodec(SecretCipher.none(), false);
+  private static final SecretCipher.Binding WH_1 =
+      new SecretCipher.Binding("wh_1", "space_42", "https://h.example.com/y");
+  private static final SubscriptionCodec.Policy PLAINTEXT_ALLOWED =
+      new SubscriptionCodec.Policy(true, true, false);
+
+  /** Plaintext is the point of most tests here: they are about fields, not secret storage. */
+  private final SubscriptionCodec plain =
+      new SubscriptionCodec(SecretCipher.none(), RecordMac.none(), PLAINTEXT_ALLOWED);
 
   @Test
   void decodesValidSubscription() throws Exception {
@@ -78,9 +86,11 @@ class SubscriptionCodecTest {
   @Test
   void decodesEncryptedSecret() throws Exception {
     SecretCipher cipher = SecretCipher.parse("k1:" + KEY);
-    SecretCipher.Encrypted encrypted = cipher.encrypt(new SigningSecret(SECRET), "wh_1");
+    SecretCipher.Encrypted encrypted = cipher.encrypt(new SigningSecret(SECRET), WH_1);
     String secretJson =
-        ", \"secret\": {\"key_id\": \"k1\", \"ciphertext\": \"" + encrypted.ciphertext() + "\"}";
+        ", \"secret\": {\"key_id\": \"k1\", \"ciphertext\": \""
+            + encrypted.ciphertext()
+            + "\", \"aad\": 2}";
 
     Subscription s = new SubscriptionCodec(cipher, true).decode("wh_1", bytes(json(secretJson)));
 
@@ -94,12 +104,14 @@ class SubscriptionCodecTest {
             "wh_1",
             bytes(
                 json(
-                    ", \"secret\": \"new\", \"previous_secret\": \"old\","
+                    ", \"secret\": \"new-secret-0123456\", \"previous_secret\":"
+                        + " \"old-secret-0123456\","
                         + " \"previous_secret_expires_at\": \"2026-01-01T00:00:00Z\"")));
 
-    assertThat(s.previousSecret().reveal()).isEqualTo("old");
+    assertThat(s.previousSecret().reveal()).isEqualTo("old-secret-0123456");
     assertThat(s.previousSecretExpiresAt()).isEqualTo(Instant.parse("2026-01-01T00:00:00Z"));
-    assertThat(s.previousSecretAt(Instant.parse("2025-12-31T23:59:59Z")).reveal()).isEqualTo("old");
+    assertThat(s.previousSecretAt(Instant.parse("2025-12-31T23:59:59Z")).reveal())
+        .isEqualTo("old-secret-0123456");
     assertThat(s.previousSecretAt(Instant.parse("2026-01-01T00:00:00Z"))).isNull();
   }
 
@@ -109,7 +121,10 @@ class SubscriptionCodecTest {
 
     Subscription s = strict.decode("wh_1", bytes(json(", \"secret\": \"" + SECRET + "\"")));
 
-    assertThat(s.secretProblem()).contains("require-encrypted-secrets").doesNotContain(SECRET);
+    assertThat(s.secretProblem())
+        .isEqualTo(
+            "secret is stored in the clear and security.allow-plaintext-secrets=false; write it"
+                + " again with a key in FANOUT_SECRET_KEYS");
     assertThat(s.secret().toString()).doesNotContain(SECRET);
     assertThatThrownBy(() -> s.secret().reveal()).isInstanceOf(IllegalStateException.class);
   }
@@ -117,9 +132,14 @@ class SubscriptionCodecTest {
   @Test
   void anEncryptedSecretCopiedFromAnotherWebhookFailsClosed() throws Exception {
     SecretCipher cipher = SecretCipher.parse("k1:" + KEY);
-    SecretCipher.Encrypted forOther = cipher.encrypt(new SigningSecret(SECRET), "wh_other");
+    SecretCipher.Encrypted forOther =
+        cipher.encrypt(
+            new SigningSecret(SECRET),
+            new SecretCipher.Binding("wh_other", WH_1.spaceId(), WH_1.url()));
     String secretJson =
-        ", \"secret\": {\"key_id\": \"k1\", \"ciphertext\": \"" + forOther.ciphertext() + "\"}";
+        ", \"secret\": {\"key_id\": \"k1\", \"ciphertext\": \""
+            + forOther.ciphertext()
+            + "\", \"aad\": 2}";
 
     Subscription s = new SubscriptionCodec(cipher, false).decode("wh_1", bytes(json(secretJson)));
 
@@ -424,7 +444,7 @@ class SubscriptionCodecTest {
   void withEnabledKeepsUnknownFieldsAndChangesOnlyEnabledAndTheVersion() throws Exception {
     String original =
         "{\"id\": \"wh_1\", \"space_id\": \"s\", \"url\": \"https://h.example.com/\","
-            + " \"events\": [\"job.failed\"], \"enabled\": true, \"secret\": \"sec\","
+            + " \"events\": [\"job.failed\"], \"enabled\": true, \"secret\": \"sec-0123456789abc\","
             + " \"future_field\": {\"nested\": [1, 2]}, \"owner\": \"team-a\"}";
     Subscription s = plain.decode("wh_1", bytes(original));
 
@@ -446,6 +466,315 @@ class SubscriptionCodecTest {
     assertThat(described.get("signed").asBoolean()).isTrue();
     assertThat(described.toString()).doesNotContain(SECRET);
     assertThat(s.toString()).doesNotContain(SECRET);
+  }
+
+  // --- Secure by default: no secret in the clear unless allowed ----------------------------------
+
+  @Test
+  void encodeWithoutKeyRefusesASecretByDefaultNamingTheKeysAndTheSetting() {
+    SubscriptionCodec defaults =
+        new SubscriptionCodec(
+            SecretCipher.none(), RecordMac.none(), SubscriptionCodec.Policy.DEFAULTS);
+
+    assertThatThrownBy(() -> encode(defaults, new SigningSecret(SECRET)))
+        .isInstanceOf(SubscriptionRefusedException.class)
+        .hasMessageContaining("FANOUT_SECRET_KEYS")
+        .hasMessageContaining("security.allow-plaintext-secrets=true")
+        .hasMessageNotContaining(SECRET);
+    // The older constructor keeps the secure default whatever its flag says.
+    assertThatThrownBy(
+            () ->
+                encode(
+                    new SubscriptionCodec(SecretCipher.none(), false), new SigningSecret(SECRET)))
+        .isInstanceOf(SubscriptionRefusedException.class);
+  }
+
+  @Test
+  void encodeWithoutKeyStillWritesAnUnsignedWebhook() throws Exception {
+    SubscriptionCodec defaults = new SubscriptionCodec(SecretCipher.none(), false);
+
+    byte[] value = encode(defaults, null);
+
+    assertThat(JSON.readTree(value).has("secret")).isFalse();
+    assertThat(defaults.decode("wh_9", value).secret()).isNull();
+  }
+
+  @Test
+  void aPlainSecretReadWhileAllowedIsUsedAndNoticed() throws Exception {
+    SubscriptionCodec.Read read =
+        plain.read("wh_1", bytes(json(", \"secret\": \"" + SECRET + "\"")));
+
+    assertThat(read.subscription().secret().reveal()).isEqualTo(SECRET);
+    assertThat(read.notices()).containsExactly(SubscriptionCodec.Notice.PLAINTEXT_SECRET);
+  }
+
+  // --- Ciphertexts bound to id, space and URL ----------------------------------------------------
+
+  @Test
+  void encodeBindsTheSecretToItsIdSpaceAndUrlAndMarksTheBinding() throws Exception {
+    SubscriptionCodec codec = new SubscriptionCodec(SecretCipher.parse("k1:" + KEY), true);
+
+    JsonNode secret = JSON.readTree(encode(codec, new SigningSecret(SECRET))).get("secret");
+
+    assertThat(secret.get("aad").asInt()).isEqualTo(2);
+    SecretCipher.Encrypted encrypted =
+        new SecretCipher.Encrypted("k1", secret.get("ciphertext").asText());
+    assertThat(
+            SecretCipher.parse("k1:" + KEY)
+                .decrypt(
+                    encrypted,
+                    new SecretCipher.Binding("wh_9", "space_1", "https://h.example.com/x"))
+                .reveal())
+        .isEqualTo(SECRET);
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"url", "space_id"})
+  void aRecordRepointedWithoutTheKeyFailsClosed(String field) throws Exception {
+    SubscriptionCodec codec = new SubscriptionCodec(SecretCipher.parse("k1:" + KEY), true);
+    ObjectNode forged = (ObjectNode) JSON.readTree(encode(codec, new SigningSecret(SECRET)));
+    forged.put(field, field.equals("url") ? "https://attacker.example/steal" : "space_evil");
+
+    Subscription s = codec.decode("wh_9", JSON.writeValueAsBytes(forged));
+
+    assertThat(s.secretProblem())
+        .startsWith("secret: secret ciphertext does not decrypt with key k1")
+        .doesNotContain(SECRET);
+  }
+
+  @Test
+  void anOlderReleasesIdOnlyCiphertextIsUsedWhileAcceptedAndNoticed() throws Exception {
+    String value = json(legacySecret("wh_1"));
+    SubscriptionCodec accepting =
+        new SubscriptionCodec(
+            SecretCipher.parse("k1:" + KEY), RecordMac.none(), SubscriptionCodec.Policy.DEFAULTS);
+
+    SubscriptionCodec.Read read = accepting.read("wh_1", bytes(value));
+
+    assertThat(read.subscription().secret().reveal()).isEqualTo(SECRET);
+    assertThat(read.notices()).containsExactly(SubscriptionCodec.Notice.LEGACY_SECRET_BINDING);
+  }
+
+  @Test
+  void anOlderReleasesIdOnlyCiphertextFailsClosedOnceNoLongerAccepted() throws Exception {
+    SubscriptionCodec refusing =
+        new SubscriptionCodec(
+            SecretCipher.parse("k1:" + KEY),
+            RecordMac.none(),
+            new SubscriptionCodec.Policy(false, false, false));
+
+    Subscription s = refusing.decode("wh_1", bytes(json(legacySecret("wh_1"))));
+
+    assertThat(s.secretProblem())
+        .isEqualTo(
+            "secret is bound to the webhook id only (an older release wrote it) and"
+                + " security.accept-legacy-secret-binding=false; write the webhook again");
+  }
+
+  @Test
+  void aBindingOfAFutureReleaseFailsClosed() throws Exception {
+    String value =
+        json(
+            ", \"secret\": {\"key_id\": \"k1\", \"ciphertext\": \"AAAAAAAAAAAAAAAAAAAA\", \"aad\": 3}");
+
+    Subscription s =
+        new SubscriptionCodec(SecretCipher.parse("k1:" + KEY), true).decode("wh_1", bytes(value));
+
+    assertThat(s.secretProblem()).isEqualTo("secret.aad 3 is not a binding this release knows");
+  }
+
+  // --- Secret strength ---------------------------------------------------------------------------
+
+  @ParameterizedTest
+  @ValueSource(strings = {"short-secret", "whsec_c2hvcnQ=", "whsec_not*base64*at*all*but*long"})
+  void encodeRefusesAWeakOrMalformedSecret(String weak) {
+    SubscriptionCodec codec = new SubscriptionCodec(SecretCipher.parse("k1:" + KEY), true);
+
+    assertThatThrownBy(() -> encode(codec, new SigningSecret(weak)))
+        .isInstanceOf(SubscriptionRefusedException.class)
+        .hasMessageStartingWith("the secret is refused: ")
+        .hasMessageNotContaining(weak);
+  }
+
+  @Test
+  void aRecordWithAWeakPlainSecretIsInvalid() {
+    InvalidSubscriptionException e =
+        catchThrowableOfType(
+            InvalidSubscriptionException.class,
+            () -> plain.decode("wh_1", bytes(json(", \"secret\": \"hunter2\""))));
+
+    assertThat(e.kind()).isEqualTo(InvalidSubscriptionException.Kind.WEAK_SECRET);
+    assertThat(e)
+        .hasMessage(
+            "secret cannot be signed with safely: a secret must be at least 16 characters long (or"
+                + " whsec_ and base64 of 24 bytes or more), and this one has 7");
+  }
+
+  @Test
+  void aRecordWithAWeakEncryptedPreviousSecretIsInvalid() {
+    SecretCipher cipher = SecretCipher.parse("k1:" + KEY);
+    SecretCipher.Encrypted weak = cipher.encrypt(new SigningSecret("whsec_c2hvcnQ="), WH_1);
+    String value =
+        json(
+            ", \"secret\": \""
+                + SECRET
+                + "\", \"previous_secret\": {\"key_id\": \"k1\", \"ciphertext\": \""
+                + weak.ciphertext()
+                + "\", \"aad\": 2}");
+
+    InvalidSubscriptionException e =
+        catchThrowableOfType(
+            InvalidSubscriptionException.class,
+            () ->
+                new SubscriptionCodec(cipher, RecordMac.none(), PLAINTEXT_ALLOWED)
+                    .decode("wh_1", bytes(value)));
+
+    assertThat(e.kind()).isEqualTo(InvalidSubscriptionException.Kind.WEAK_SECRET);
+    assertThat(e).hasMessageStartingWith("previous_secret cannot be signed with safely: a whsec_");
+  }
+
+  // --- Authenticated records ---------------------------------------------------------------------
+
+  @Test
+  void withConfigKeysEveryRecordWrittenCarriesAMacOverItsCanonicalForm() throws Exception {
+    SubscriptionCodec codec = authenticated(true);
+
+    ObjectNode record = (ObjectNode) JSON.readTree(encode(codec, new SigningSecret(SECRET)));
+
+    JsonNode mac = record.remove("mac");
+    assertThat(mac.get("key_id").asText()).isEqualTo("c1");
+    javax.crypto.Mac hmac = javax.crypto.Mac.getInstance("HmacSHA256");
+    hmac.init(new javax.crypto.spec.SecretKeySpec(new byte[32], "HmacSHA256"));
+    String canonical =
+        "fanout.config.v1\n"
+            + "{\"description\":\"pager\",\"enabled\":true,\"events\":[\"job.*\"],\"id\":\"wh_9\","
+            + "\"secret\":{\"aad\":2,\"ciphertext\":\""
+            + record.get("secret").get("ciphertext").asText()
+            + "\",\"key_id\":\"k1\"},\"space_id\":\"space_1\",\"url\":\"https://h.example.com/x\","
+            + "\"version\":1}";
+    assertThat(mac.get("hmac_sha256").asText())
+        .isEqualTo(
+            Base64.getEncoder()
+                .encodeToString(hmac.doFinal(canonical.getBytes(StandardCharsets.UTF_8))));
+  }
+
+  @Test
+  void aSignedRecordVerifiesWhateverTheOrderOfItsFields() throws Exception {
+    SubscriptionCodec codec = authenticated(true);
+    ObjectNode record = (ObjectNode) JSON.readTree(encode(codec, new SigningSecret(SECRET)));
+    ObjectNode reordered = JSON.createObjectNode();
+    List<String> names = new java.util.ArrayList<>();
+    record.fieldNames().forEachRemaining(names::add);
+    java.util.Collections.reverse(names);
+    names.forEach(n -> reordered.set(n, record.get(n)));
+
+    SubscriptionCodec.Read read =
+        codec.read("wh_9", JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(reordered));
+
+    assertThat(read.subscription().secret().reveal()).isEqualTo(SECRET);
+    assertThat(read.notices()).isEmpty();
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"url", "space_id", "enabled", "mac.hmac_sha256", "mac.key_id", "mac"})
+  void aRecordChangedOrUnsignedIsRefusedWhenAuthenticationIsRequired(String change)
+      throws Exception {
+    SubscriptionCodec codec = authenticated(true);
+    ObjectNode record = (ObjectNode) JSON.readTree(encode(codec, null));
+    switch (change) {
+      case "url" -> record.put("url", "https://attacker.example/");
+      case "space_id" -> record.put("space_id", "space_evil");
+      case "enabled" -> record.put("enabled", false);
+      case "mac.hmac_sha256" -> ((ObjectNode) record.get("mac")).put("hmac_sha256", "AAAA");
+      case "mac.key_id" -> ((ObjectNode) record.get("mac")).put("key_id", "c9");
+      default -> record.remove("mac");
+    }
+
+    InvalidSubscriptionException e =
+        catchThrowableOfType(
+            InvalidSubscriptionException.class,
+            () -> codec.decode("wh_9", JSON.writeValueAsBytes(record)));
+
+    assertThat(e.kind()).isEqualTo(InvalidSubscriptionException.Kind.UNAUTHENTICATED);
+    assertThat(e.getMessage())
+        .isEqualTo(
+            switch (change) {
+                  case "mac.key_id" -> "MAC key id 'c9' is not configured in FANOUT_CONFIG_KEYS";
+                  case "mac" -> "record carries no MAC";
+                  default -> "MAC does not match the record (key c1)";
+                }
+                + " and security.require-authenticated-config=true");
+  }
+
+  @Test
+  void anUnsignedRecordIsAcceptedAndNoticedWhileAuthenticationIsNotRequired() throws Exception {
+    SubscriptionCodec.Read read = authenticated(false).read("wh_1", bytes(json("")));
+
+    assertThat(read.notices()).containsExactly(SubscriptionCodec.Notice.UNAUTHENTICATED);
+    assertThat(read.authenticationProblem()).isEqualTo("record carries no MAC");
+  }
+
+  @Test
+  void rewritesOfASignedRecordAreSignedAgain() throws Exception {
+    SubscriptionCodec codec = authenticated(true);
+    Subscription s = codec.decode("wh_9", encode(codec, null));
+
+    byte[] disabled = codec.withEnabled(s, false);
+    byte[] limited = codec.withRateLimit(disabled, 5);
+    byte[] reversioned = codec.withVersion(limited, 9);
+
+    assertThat(codec.decode("wh_9", disabled).enabled()).isFalse();
+    assertThat(codec.decode("wh_9", limited).rateLimitPerSecond()).isEqualTo(5);
+    assertThat(SubscriptionCodec.version(reversioned)).isEqualTo(9);
+    assertThat(codec.decode("wh_9", reversioned).rateLimitPerSecond()).isEqualTo(5);
+  }
+
+  @Test
+  void requiringAuthenticationWithoutAKeyIsRefused() {
+    assertThatThrownBy(
+            () ->
+                new SubscriptionCodec(
+                    SecretCipher.none(),
+                    RecordMac.none(),
+                    new SubscriptionCodec.Policy(false, true, true)))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage(
+            "security.require-authenticated-config=true but FANOUT_CONFIG_KEYS holds no key");
+  }
+
+  private static SubscriptionCodec authenticated(boolean required) {
+    return new SubscriptionCodec(
+        SecretCipher.parse("k1:" + KEY),
+        RecordMac.parse("c1:" + KEY),
+        new SubscriptionCodec.Policy(false, true, required));
+  }
+
+  private static byte[] encode(SubscriptionCodec codec, SigningSecret secret) {
+    return codec.encode(
+        "wh_9",
+        "space_1",
+        URI.create("https://h.example.com/x"),
+        List.of("job.*"),
+        true,
+        secret,
+        "pager");
+  }
+
+  /** A secret field as releases before the space and URL were bound wrote it. */
+  private static String legacySecret(String webhookId) throws Exception {
+    byte[] nonce = new byte[12];
+    javax.crypto.Cipher cipher = javax.crypto.Cipher.getInstance("AES/GCM/NoPadding");
+    cipher.init(
+        javax.crypto.Cipher.ENCRYPT_MODE,
+        new javax.crypto.spec.SecretKeySpec(Base64.getDecoder().decode(KEY), "AES"),
+        new javax.crypto.spec.GCMParameterSpec(128, nonce));
+    cipher.updateAAD(webhookId.getBytes(StandardCharsets.UTF_8));
+    byte[] sealed = cipher.doFinal(SECRET.getBytes(StandardCharsets.UTF_8));
+    byte[] all = new byte[nonce.length + sealed.length];
+    System.arraycopy(sealed, 0, all, nonce.length, sealed.length);
+    return ", \"secret\": {\"key_id\": \"k1\", \"ciphertext\": \""
+        + Base64.getEncoder().encodeToString(all)
+        + "\"}";
   }
 
   private static String json(String extraFields) {

@@ -33,8 +33,8 @@ class SubscriptionEncodeTest {
             URI.create("https://hooks.example.invalid/y42"),
             List.of(new EventPattern("job.failed"), new EventPattern("orchestration.*")),
             false,
-            new SigningSecret("current"),
-            new SigningSecret("previous"),
+            new SigningSecret("current-0123456789abcdef"),
+            new SigningSecret("previous-0123456789abcdef"),
             T0.plusSeconds(60),
             "pager",
             7,
@@ -47,8 +47,8 @@ class SubscriptionEncodeTest {
     assertThat(read.url()).isEqualTo(s.url());
     assertThat(read.events()).isEqualTo(s.events());
     assertThat(read.enabled()).isFalse();
-    assertThat(read.secret().reveal()).isEqualTo("current");
-    assertThat(read.previousSecret().reveal()).isEqualTo("previous");
+    assertThat(read.secret().reveal()).isEqualTo("current-0123456789abcdef");
+    assertThat(read.previousSecret().reveal()).isEqualTo("previous-0123456789abcdef");
     assertThat(read.previousSecretExpiresAt()).isEqualTo(T0.plusSeconds(60));
     assertThat(read.description()).isEqualTo("pager");
     assertThat(read.rateLimitPerSecond()).isEqualTo(7);
@@ -56,7 +56,7 @@ class SubscriptionEncodeTest {
     assertThat(SubscriptionCodec.secretCreatedAt(value)).isEqualTo(T0);
     assertThat(SubscriptionCodec.secretKeyIds(value)).containsExactly("k1", "k1");
     String text = new String(value, StandardCharsets.UTF_8);
-    assertThat(text).doesNotContain("current").doesNotContain("\"previous\"");
+    assertThat(text).doesNotContain("current-0123456789abcdef").doesNotContain("\"previous\"");
   }
 
   @Test
@@ -69,7 +69,7 @@ class SubscriptionEncodeTest {
                 URI.create("https://a.invalid/"),
                 List.of(new EventPattern("*")),
                 true,
-                new SigningSecret("x"),
+                new SigningSecret("x-0123456789abcdef"),
                 null,
                 null,
                 "",

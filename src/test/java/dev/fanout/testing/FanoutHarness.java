@@ -5,6 +5,7 @@ import dev.fanout.config.ConfigLoader;
 import dev.fanout.config.FanoutConfig;
 import dev.fanout.kafka.KafkaClients;
 import dev.fanout.kafka.TopicAdmin;
+import dev.fanout.signing.RecordMac;
 import dev.fanout.signing.SecretCipher;
 import dev.fanout.signing.SigningSecret;
 import dev.fanout.subscription.SubscriptionCodec;
@@ -31,6 +32,10 @@ import org.apache.kafka.common.header.Header;
 /**
  * One integration test's own corner of the shared broker: topics and consumer group named with a
  * unique prefix, so tests never see each other's records. Starts workers on demand and closes them.
+ *
+ * <p>Secrets are encrypted as in production, under a key made for the harness ({@link
+ * #secretKeys()}) unless a test passes its own; a test about secrets in the clear passes {@link
+ * SecretCipher#none()} and {@code security.allow-plaintext-secrets=true}.
  */
 public final class FanoutHarness implements AutoCloseable {
   public static final String SPACE = "space_42";
@@ -40,14 +45,37 @@ public final class FanoutHarness implements AutoCloseable {
   private final KafkaClients clients;
   private final KafkaProducer<byte[], byte[]> producer;
   private final SecretCipher cipher;
+  private final String secretKeys;
+  private final RecordMac recordKeys;
+  private final SubscriptionCodec codec;
   private final List<FanoutWorker> workers = new ArrayList<>();
   private final Map<String, Long> versions = new java.util.concurrent.ConcurrentHashMap<>();
 
   public FanoutHarness() {
-    this(Map.of(), SecretCipher.none());
+    this(Map.of());
   }
 
+  public FanoutHarness(Map<String, String> overrides) {
+    this(overrides, SecretCipher.generateKeySpec("test"), null);
+  }
+
+  /**
+   * @param cipher the keys webhooks are written with and workers start with
+   */
   public FanoutHarness(Map<String, String> overrides, SecretCipher cipher) {
+    this(overrides, cipher, null, RecordMac.none());
+  }
+
+  /**
+   * @param secretKeys {@code FANOUT_SECRET_KEYS} of webhooks written and workers started here
+   * @param configKeys {@code FANOUT_CONFIG_KEYS} likewise, or null for none
+   */
+  public FanoutHarness(Map<String, String> overrides, String secretKeys, String configKeys) {
+    this(overrides, SecretCipher.parse(secretKeys), secretKeys, RecordMac.parse(configKeys));
+  }
+
+  private FanoutHarness(
+      Map<String, String> overrides, SecretCipher cipher, String secretKeys, RecordMac recordKeys) {
     Map<String, String> values = new LinkedHashMap<>(ConfigLoader.defaults());
     values.put("kafka.bootstrap.servers", TestKafka.bootstrapServers());
     values.put("consumer.group-id", prefix + "-fanout");
@@ -68,6 +96,10 @@ public final class FanoutHarness implements AutoCloseable {
     values.putAll(overrides);
     this.config = FanoutConfig.from(values);
     this.cipher = cipher;
+    this.secretKeys = secretKeys;
+    this.recordKeys = recordKeys;
+    this.codec =
+        new SubscriptionCodec(cipher, recordKeys, SubscriptionCodec.Policy.of(config.security()));
     this.clients = new KafkaClients(config.kafka(), prefix);
     this.producer = clients.durableProducer("test");
     try (Admin admin = clients.admin("test")) {
@@ -79,6 +111,19 @@ public final class FanoutHarness implements AutoCloseable {
 
   public FanoutConfig config() {
     return config;
+  }
+
+  /**
+   * The {@code FANOUT_SECRET_KEYS} webhooks are written with, for commands run against this
+   * harness; null when the test passed a cipher of its own.
+   */
+  public String secretKeys() {
+    return secretKeys;
+  }
+
+  /** The codec webhooks are written with here. */
+  public SubscriptionCodec codec() {
+    return codec;
   }
 
   public String jobsTopic() {
@@ -102,7 +147,8 @@ public final class FanoutHarness implements AutoCloseable {
    */
   public FanoutWorker startWorker(FanoutConfig workerConfig, SecretCipher workerKeys)
       throws Exception {
-    FanoutWorker worker = FanoutWorker.start(workerConfig, workerKeys, Clock.systemUTC());
+    FanoutWorker worker =
+        FanoutWorker.start(workerConfig, workerKeys, recordKeys, Clock.systemUTC());
     workers.add(worker);
     return worker;
   }
@@ -117,25 +163,23 @@ public final class FanoutHarness implements AutoCloseable {
   public void putWebhook(
       String id, String space, URI url, String events, boolean enabled, String secretOrNull) {
     byte[] value =
-        new SubscriptionCodec(cipher, false)
-            .encode(
-                id,
-                space,
-                url,
-                Arrays.asList(events.split(",")),
-                enabled,
-                secretOrNull == null ? null : new SigningSecret(secretOrNull),
-                "test");
+        codec.encode(
+            id,
+            space,
+            url,
+            Arrays.asList(events.split(",")),
+            enabled,
+            secretOrNull == null ? null : new SigningSecret(secretOrNull),
+            "test");
     // Each write of an existing webhook advances its version, as the CLI's do: the table takes
     // only changes made from the version it holds.
     long version = versions.merge(id, 1L, Long::sum);
-    putConfigRecord(id, SubscriptionCodec.withVersion(value, version));
+    putConfigRecord(id, codec.withVersion(value, version));
   }
 
   /** Registers a webhook that accepts at most {@code perSecond} requests a second. */
   public String addRateLimitedWebhook(URI url, String events, int perSecond) {
     String id = "wh_" + UUID.randomUUID().toString().replace("-", "").substring(0, 20);
-    SubscriptionCodec codec = new SubscriptionCodec(cipher, false);
     byte[] value =
         codec.encode(id, SPACE, url, Arrays.asList(events.split(",")), true, null, "test");
     putConfigRecord(id, codec.withRateLimit(value, perSecond));

@@ -8,6 +8,7 @@ import dev.fanout.subscription.SubscriptionIndex;
 import dev.fanout.subscription.SubscriptionWriter;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -36,7 +37,11 @@ import org.slf4j.LoggerFactory;
  * then follows the topic live: a new value adds or replaces, a null value (tombstone) deletes. A
  * record that fails validation is skipped with a log line and counted; it never stops the reader,
  * and it leaves the previous version of that webhook in place. A well-formed record whose secret
- * cannot be read is kept, and fails closed: see {@link #unreadableSecrets}.
+ * cannot be read is kept, and fails closed: see {@link #unreadableSecrets}. A record refused by the
+ * codec's security policy (no valid MAC while one is required, a secret too weak to sign with) is
+ * skipped the same way, its kind reported to the listener. A record accepted although weakly
+ * protected (a secret in the clear, or bound to the webhook id only; no valid MAC while keys are
+ * set) gets one warning per webhook, never showing the secret.
  *
  * <p>Changes are compare-and-set. A record carries a version one above the version it was made from
  * ({@link SubscriptionCodec#version}); a record that does not advance the version of the one it
@@ -52,10 +57,19 @@ public final class CompactedTopicSubscriptionStore implements Runnable, AutoClos
   /** Hears about records that could not be used. */
   public interface Listener {
     void rejected(String key, String reason);
+
+    /** A record refused for a reason of {@code kind}; by default reported as any other. */
+    default void rejected(String key, InvalidSubscriptionException.Kind kind, String reason) {
+      rejected(key, reason);
+    }
   }
 
   /** Webhooks whose record is current and well formed but whose secret cannot be read. */
   private final Set<String> unreadableSecrets = ConcurrentHashMap.newKeySet();
+
+  /** Webhooks whose current record is accepted with each notice; warned about once on entry. */
+  private final Map<SubscriptionCodec.Notice, Set<String>> noticed =
+      new EnumMap<>(SubscriptionCodec.Notice.class);
 
   /** The version of each key's applied record; a deleted key's is {@link #DELETED}. */
   private final Map<String, Long> versions = new HashMap<>();
@@ -105,6 +119,9 @@ public final class CompactedTopicSubscriptionStore implements Runnable, AutoClos
     this.listener = listener;
     this.writerId = writerId;
     this.repairs = repairs;
+    for (SubscriptionCodec.Notice notice : SubscriptionCodec.Notice.values()) {
+      noticed.put(notice, ConcurrentHashMap.newKeySet());
+    }
   }
 
   public SubscriptionIndex index() {
@@ -122,6 +139,16 @@ public final class CompactedTopicSubscriptionStore implements Runnable, AutoClos
    */
   public int unreadableSecrets() {
     return unreadableSecrets.size();
+  }
+
+  /** Webhooks in use whose secret is stored in the clear (plaintext secrets allowed). */
+  public int plaintextSecrets() {
+    return noticed.get(SubscriptionCodec.Notice.PLAINTEXT_SECRET).size();
+  }
+
+  /** Webhooks in use whose secret is bound to the webhook id only (legacy binding accepted). */
+  public int legacyBoundSecrets() {
+    return noticed.get(SubscriptionCodec.Notice.LEGACY_SECRET_BINDING).size();
   }
 
   public boolean isCaughtUp() {
@@ -237,7 +264,7 @@ public final class CompactedTopicSubscriptionStore implements Runnable, AutoClos
 
   private void apply(ConsumerRecord<byte[], byte[]> record) {
     if (record.key() == null) {
-      reject("(none)", "record has no key");
+      reject("(none)", InvalidSubscriptionException.Kind.INVALID, "record has no key");
       return;
     }
     String id = new String(record.key(), StandardCharsets.UTF_8);
@@ -245,6 +272,7 @@ public final class CompactedTopicSubscriptionStore implements Runnable, AutoClos
       index.apply(id, null);
       versions.put(id, DELETED);
       unreadableSecrets.remove(id);
+      noticed.values().forEach(ids -> ids.remove(id));
       log.info("webhook {} deleted", id);
       return;
     }
@@ -264,9 +292,11 @@ public final class CompactedTopicSubscriptionStore implements Runnable, AutoClos
       return;
     }
     try {
-      Subscription subscription = codec.decode(id, record.value());
+      SubscriptionCodec.Read read = codec.read(id, record.value());
+      Subscription subscription = read.subscription();
       index.apply(id, subscription);
       versions.put(id, version);
+      warnOnce(id, read);
       String problem = subscription.secretProblem();
       if (problem == null) {
         unreadableSecrets.remove(id);
@@ -279,7 +309,39 @@ public final class CompactedTopicSubscriptionStore implements Runnable, AutoClos
       }
       log.debug("webhook {} loaded (enabled={})", id, subscription.enabled());
     } catch (InvalidSubscriptionException e) {
-      reject(id, e.getMessage());
+      reject(id, e.kind(), e.getMessage());
+    }
+  }
+
+  private void warnOnce(String id, SubscriptionCodec.Read read) {
+    for (SubscriptionCodec.Notice notice : SubscriptionCodec.Notice.values()) {
+      Set<String> ids = noticed.get(notice);
+      if (!read.notices().contains(notice)) {
+        ids.remove(id);
+      } else if (ids.add(id)) {
+        switch (notice) {
+          case PLAINTEXT_SECRET ->
+              log.warn(
+                  "webhook {}: its secret is stored in the clear in {} (allowed by"
+                      + " security.allow-plaintext-secrets=true); anyone who can read the topic can"
+                      + " sign as Fanout. Set FANOUT_SECRET_KEYS and run fanout secrets reencrypt",
+                  id,
+                  topic);
+          case LEGACY_SECRET_BINDING ->
+              log.warn(
+                  "webhook {}: its secret is encrypted by an older release, bound to the webhook id"
+                      + " only, so a writer of {} without the key could re-point it to another URL"
+                      + " and space. Run fanout secrets reencrypt to bind it to its URL and space",
+                  id,
+                  topic);
+          case UNAUTHENTICATED ->
+              log.warn(
+                  "webhook {}: {}; with security.require-authenticated-config=true this record"
+                      + " would be refused. Run fanout secrets reencrypt to sign it",
+                  id,
+                  read.authenticationProblem());
+        }
+      }
     }
   }
 
@@ -290,7 +352,7 @@ public final class CompactedTopicSubscriptionStore implements Runnable, AutoClos
             ? repairs.delete(id)
             : index
                 .get(id)
-                .map(s -> repairs.put(id, SubscriptionCodec.withVersion(s.source(), current + 1)))
+                .map(s -> repairs.put(id, codec.withVersion(s.source(), current + 1)))
                 .orElse(CompletableFuture.completedFuture(null));
     write.whenComplete(
         (ok, e) -> {
@@ -305,13 +367,13 @@ public final class CompactedTopicSubscriptionStore implements Runnable, AutoClos
     return header == null ? null : new String(header.value(), StandardCharsets.UTF_8);
   }
 
-  private void reject(String key, String reason) {
+  private void reject(String key, InvalidSubscriptionException.Kind kind, String reason) {
     log.warn(
         "skipped config record {} of {}: {}",
         key.length() > 64 ? key.substring(0, 64) + "..." : key,
         topic,
         reason);
-    listener.rejected(key, reason);
+    listener.rejected(key, kind, reason);
   }
 
   @Override

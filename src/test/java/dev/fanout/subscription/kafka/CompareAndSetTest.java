@@ -43,8 +43,7 @@ class CompareAndSetTest {
     byte[] v1 = codec.encode("wh_1", "s", url("a"), List.of("*"), true, null, "");
     Subscription read = codec.decode("wh_1", v1);
     byte[] v2 =
-        SubscriptionCodec.withVersion(
-            codec.encode("wh_1", "s", url("b"), List.of("*"), true, null, ""), 2);
+        codec.withVersion(codec.encode("wh_1", "s", url("b"), List.of("*"), true, null, ""), 2);
     append(v1, "cli");
     append(v2, "cli");
     append(codec.withEnabled(read, false), ME); // made from v1: also version 2, and later
@@ -61,7 +60,7 @@ class CompareAndSetTest {
   void anotherWritersLostChangeIsNotRepairedHere() throws Exception {
     byte[] v1 = codec.encode("wh_1", "s", url("a"), List.of("*"), true, null, "");
     append(v1, "cli");
-    append(SubscriptionCodec.withVersion(v1, 1), "worker-other");
+    append(codec.withVersion(v1, 1), "worker-other");
 
     read();
 
