@@ -568,7 +568,7 @@ class SubscriptionCodecTest {
     assertThat(s.secretProblem())
         .isEqualTo(
             "secret is bound to the webhook id only (an older release wrote it) and"
-                + " security.accept-legacy-secret-binding=false; write the webhook again");
+                + " security.accept-legacy-secret-binding=false; run fanout secrets reencrypt");
   }
 
   @Test
