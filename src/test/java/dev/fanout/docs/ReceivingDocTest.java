@@ -49,6 +49,8 @@ class ReceivingDocTest {
           .getBytes(StandardCharsets.UTF_8);
   private static final String SECRET = whsec(1);
   private static final String NEXT_SECRET = whsec(2);
+  // Fanout's decoder takes base64 without its padding too; so must the receivers.
+  private static final String UNPADDED = whsec(4, 31).replace("=", "");
   private static final String PLAIN_SECRET = "a plain secret, not base64: ünïcödé";
   private static final Duration PROCESS_LIMIT = Duration.ofSeconds(60);
 
@@ -199,6 +201,7 @@ class ReceivingDocTest {
     return List.of(
         new Case("valid", SECRET, valid, BODY, at + 10),
         new Case("plain secret", PLAIN_SECRET, signed(PLAIN_SECRET, null), BODY, at),
+        new Case("unpadded whsec secret", UNPADDED, signed(UNPADDED, null), BODY, at),
         new Case("tampered body", SECRET, valid, tampered, at + 10),
         new Case("oldest accepted", SECRET, valid, BODY, at + 300),
         new Case("stale timestamp", SECRET, valid, BODY, at + 301),
@@ -223,6 +226,7 @@ class ReceivingDocTest {
     return List.of(
         "valid: y42=valid receive=accept,duplicate",
         "plain secret: y42=valid receive=accept,duplicate",
+        "unpadded whsec secret: y42=valid receive=accept,duplicate",
         "tampered body: y42=invalid receive=reject,reject",
         "oldest accepted: y42=valid receive=accept,duplicate",
         // The body signature alone does not see the age: this is the replay it lets through.
@@ -259,7 +263,11 @@ class ReceivingDocTest {
   }
 
   private static String whsec(int seed) {
-    byte[] key = new byte[32];
+    return whsec(seed, 32);
+  }
+
+  private static String whsec(int seed, int bytes) {
+    byte[] key = new byte[bytes];
     for (int i = 0; i < key.length; i++) {
       key[i] = (byte) (seed * 31 + i);
     }
