@@ -5,6 +5,10 @@ import ch.qos.logback.classic.spi.ThrowableProxyUtil;
 import ch.qos.logback.core.encoder.EncoderBase;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.SerializableString;
+import com.fasterxml.jackson.core.io.CharacterEscapes;
+import com.fasterxml.jackson.core.io.SerializedString;
+import dev.fanout.text.SafeText;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -24,11 +28,15 @@ import org.slf4j.event.KeyValuePair;
  * log.atInfo().addKeyValue(..)}) become top-level fields, numbers as numbers; a key that would
  * overwrite one of the fixed fields gets a {@code kv_} prefix. {@code mdc} appears only when the
  * MDC holds something, {@code throwable} ({@code className}, {@code message}, {@code stackTrace} as
- * one string) only with an exception. Thread-safe: a new generator per event.
+ * one string) only with an exception. Besides what JSON itself escapes, DEL, the C1 controls and
+ * the bidirectional controls of {@link SafeText} are written as {@code \}{@code uXXXX}: JSON lets
+ * them through raw, and a terminal showing the log would act on them. Thread-safe: a new generator
+ * per event.
  */
 public final class JsonLineEncoder extends EncoderBase<ILoggingEvent> {
   private static final JsonFactory JSON = new JsonFactory();
   private static final byte[] NEWLINE = {'\n'};
+  private static final CharacterEscapes ESCAPES = new TerminalSafeEscapes();
   private static final Set<String> FIXED =
       Set.of(
           "timestamp", "level", "threadName", "loggerName", "formattedMessage", "mdc", "throwable");
@@ -42,6 +50,7 @@ public final class JsonLineEncoder extends EncoderBase<ILoggingEvent> {
   public byte[] encode(ILoggingEvent event) {
     ByteArrayOutputStream out = new ByteArrayOutputStream(256);
     try (JsonGenerator json = JSON.createGenerator(out)) {
+      json.setCharacterEscapes(ESCAPES);
       json.writeStartObject();
       json.writeNumberField("timestamp", event.getTimeStamp());
       json.writeStringField("level", event.getLevel().toString());
@@ -86,6 +95,29 @@ public final class JsonLineEncoder extends EncoderBase<ILoggingEvent> {
       json.writeBooleanField(key, b);
     } else {
       json.writeStringField(key, value.toString());
+    }
+  }
+
+  /** JSON's own escapes, plus every character {@link SafeText} escapes. */
+  private static final class TerminalSafeEscapes extends CharacterEscapes {
+    private static final long serialVersionUID = 1L;
+    private final int[] ascii = CharacterEscapes.standardAsciiEscapesForJSON();
+
+    TerminalSafeEscapes() {
+      ascii[0x7F] = CharacterEscapes.ESCAPE_STANDARD;
+    }
+
+    @Override
+    public int[] getEscapeCodesForAscii() {
+      return ascii;
+    }
+
+    @Override
+    public SerializableString getEscapeSequence(int ch) {
+      if (ch <= 0xFFFF && SafeText.needsEscape((char) ch)) {
+        return new SerializedString(String.format("\\u%04X", ch));
+      }
+      return null;
     }
   }
 

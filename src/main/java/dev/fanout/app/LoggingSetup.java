@@ -3,10 +3,11 @@ package dev.fanout.app;
 import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.LoggerContext;
-import ch.qos.logback.classic.encoder.PatternLayoutEncoder;
+import ch.qos.logback.classic.PatternLayout;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.ConsoleAppender;
 import ch.qos.logback.core.encoder.Encoder;
+import ch.qos.logback.core.encoder.LayoutWrappingEncoder;
 import dev.fanout.delivery.AttemptLog;
 import org.slf4j.LoggerFactory;
 
@@ -19,7 +20,27 @@ public final class LoggingSetup {
   /** The logger of the one-line-per-attempt log; {@code log.attempts=false} turns it off. */
   public static final String ATTEMPTS_LOGGER = AttemptLog.LOGGER;
 
+  static final String TEXT_PATTERN = "%d{HH:mm:ss.SSS} %-5level %logger{24} - %safeMsg%n%safeEx";
+
   private LoggingSetup() {}
+
+  /**
+   * The text format: one line per event, the message and any exception messages escaped ({@code
+   * %safeMsg}, {@code %safeEx}), since they carry ids, URLs and keys from outside. Started.
+   */
+  static Encoder<ILoggingEvent> textEncoder(LoggerContext context) {
+    PatternLayout layout = new PatternLayout();
+    layout.getInstanceConverterMap().put("safeMsg", SafeMessageConverter::new);
+    layout.getInstanceConverterMap().put("safeEx", SafeThrowableConverter::new);
+    layout.setPattern(TEXT_PATTERN);
+    layout.setContext(context);
+    layout.start();
+    LayoutWrappingEncoder<ILoggingEvent> encoder = new LayoutWrappingEncoder<>();
+    encoder.setLayout(layout);
+    encoder.setContext(context);
+    encoder.start();
+    return encoder;
+  }
 
   public static void apply(String format, String level, boolean attempts) {
     if (!(LoggerFactory.getILoggerFactory() instanceof LoggerContext context)) {
@@ -28,13 +49,11 @@ public final class LoggingSetup {
     Encoder<ILoggingEvent> encoder;
     if (format.equals("json")) {
       encoder = new JsonLineEncoder();
+      encoder.setContext(context);
+      encoder.start();
     } else {
-      PatternLayoutEncoder text = new PatternLayoutEncoder();
-      text.setPattern("%d{HH:mm:ss.SSS} %-5level %logger{24} - %msg%n");
-      encoder = text;
+      encoder = textEncoder(context);
     }
-    encoder.setContext(context);
-    encoder.start();
     ConsoleAppender<ILoggingEvent> appender = new ConsoleAppender<>();
     appender.setContext(context);
     appender.setName("STDERR");

@@ -46,7 +46,18 @@ public record FanoutConfig(
       HostConcurrency hostConcurrency,
       Duration endpointIdleTimeout,
       List<String> allowedNetworks,
-      String proxy) {}
+      String proxy,
+      DnsLookups dns) {}
+
+  /**
+   * Budgets of the name lookups of delivery targets.
+   *
+   * @param threads lookups running at once
+   * @param perDomain lookups running at once for the names of one registrable domain; further names
+   *     of that domain fail at once, and are retried
+   * @param timeout how long a delivery waits for its lookup before it is retried
+   */
+  public record DnsLookups(int threads, int perDomain, Duration timeout) {}
 
   /**
    * The adaptive limit of requests in flight to one host.
@@ -162,7 +173,11 @@ public record FanoutConfig(
                 r.integer("delivery.host-concurrency.max", 1, 100_000)),
             r.duration("delivery.endpoint-idle-timeout"),
             r.list("delivery.allowed-networks"),
-            r.optionalString("delivery.proxy"));
+            r.optionalString("delivery.proxy"),
+            new DnsLookups(
+                r.integer("delivery.dns-lookup-threads", 1, 1_000),
+                r.integer("delivery.dns-lookups-per-domain", 1, 1_000),
+                r.duration("delivery.dns-lookup-timeout")));
     HostConcurrency hc = delivery.hostConcurrency();
     if (hc.min() > hc.max()) {
       r.problem(

@@ -82,15 +82,19 @@ public final class ApacheHttpWebhookSender implements WebhookSender {
     this.viaProxy = !config.proxy().isEmpty();
     DnsResolver guarded = new GuardedDnsResolver(policy, nameService);
     Duration answerLifetime = ANSWER_LIFETIME.plus(config.requestTimeout());
+    ResolvedNames.Budget budget =
+        new ResolvedNames.Budget(
+            config.dns().threads(), config.dns().perDomain(), config.dns().timeout());
     this.names =
         new ResolvedNames(
             viaProxy
                 ? new ProxyAwareResolver(HostPort.parse(config.proxy()).host(), guarded)
                 : guarded,
             answerLifetime,
-            System::nanoTime);
+            System::nanoTime,
+            budget);
     this.checkedTargets =
-        viaProxy ? new ResolvedNames(guarded, answerLifetime, System::nanoTime) : null;
+        viaProxy ? new ResolvedNames(guarded, answerLifetime, System::nanoTime, budget) : null;
     Timeout requestTimeout = Timeout.ofMilliseconds(requestTimeoutMillis);
     this.connections =
         PoolingAsyncClientConnectionManagerBuilder.create()

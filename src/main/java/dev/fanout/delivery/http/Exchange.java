@@ -260,6 +260,9 @@ final class Exchange {
       return new HttpResult.Failure(
           HttpResult.Kind.TIMEOUT, "response from " + where + " timed out");
     }
+    if (e instanceof ResolvedNames.LookupBudgetException) {
+      return new HttpResult.Failure(HttpResult.Kind.CONNECT, e.getMessage());
+    }
     if (e instanceof UnknownHostException) {
       return new HttpResult.Failure(
           HttpResult.Kind.CONNECT, "host " + url.getHost() + " not found");

@@ -153,6 +153,68 @@ class ApacheHttpWebhookSenderTest {
   }
 
   @Test
+  void manySilentNamesOfOneDomainLeaveLookupThreadsForOtherDomains() throws Exception {
+    java.util.concurrent.CountDownLatch silence = new java.util.concurrent.CountDownLatch(1);
+    // Names under slow.invalid never answer; fast.invalid is the receiver on 127.0.0.1. No query
+    // leaves the machine.
+    org.apache.hc.client5.http.DnsResolver nameService =
+        new org.apache.hc.client5.http.DnsResolver() {
+          @Override
+          public java.net.InetAddress[] resolve(String host) throws java.net.UnknownHostException {
+            if (host.endsWith(".slow.invalid")) {
+              try {
+                silence.await();
+              } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+              }
+              throw new java.net.UnknownHostException(host);
+            }
+            if (host.equals("hooks.fast.invalid")) {
+              return new java.net.InetAddress[] {java.net.InetAddress.getByName("127.0.0.1")};
+            }
+            throw new java.net.UnknownHostException(host);
+          }
+
+          @Override
+          public String resolveCanonicalHostname(String host) {
+            return host;
+          }
+        };
+    Map<String, String> values = new HashMap<>(ConfigLoader.defaults());
+    values.put("delivery.allowed-networks", "127.0.0.0/8");
+    values.put("delivery.dns-lookup-threads", "2");
+    values.put("delivery.dns-lookups-per-domain", "1");
+    values.put("delivery.dns-lookup-timeout", "1h");
+    try (NettyReceiver receiver = new NettyReceiver();
+        ApacheHttpWebhookSender sender =
+            new ApacheHttpWebhookSender(
+                FanoutConfig.from(values).delivery(),
+                nameService,
+                ApacheHttpWebhookSender.IDLE_CONNECTION_LIFETIME)) {
+      var first = sender.send(post(URI.create("http://a.slow.invalid/x")));
+      List<HttpResult> refused = new java.util.ArrayList<>();
+      for (String label : List.of("b", "c", "d")) {
+        refused.add(
+            sender
+                .send(post(URI.create("http://" + label + ".slow.invalid/x")))
+                .get(30, java.util.concurrent.TimeUnit.SECONDS));
+      }
+
+      URI fast = URI.create("http://hooks.fast.invalid:" + receiver.url("/a").getPort() + "/a");
+      HttpResult elsewhere = sender.send(post(fast)).get(30, java.util.concurrent.TimeUnit.SECONDS);
+
+      assertThat(elsewhere).isEqualTo(new HttpResult.Response(200, null));
+      assertThat(refused)
+          .containsOnly(
+              new HttpResult.Failure(
+                  HttpResult.Kind.CONNECT, "DNS lookups for slow.invalid are saturated"));
+      assertThat(first).isNotDone();
+    } finally {
+      silence.countDown();
+    }
+  }
+
+  @Test
   void aRequestSentFromAResultNeverHoldsUpTheIoThreadThatCompletedIt() throws Exception {
     java.util.concurrent.CountDownLatch answer = new java.util.concurrent.CountDownLatch(1);
     // The delay makes sure the next stage is attached before the response, so the I/O thread that
