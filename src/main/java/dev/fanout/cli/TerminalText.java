@@ -77,7 +77,7 @@ final class TerminalText {
     @Override
     public SerializableString getEscapeSequence(int ch) {
       return ch <= Character.MAX_VALUE && unsafe((char) ch)
-          ? new SerializedString(String.format("\\u%04x", ch))
+          ? new SerializedString(String.format("\\u%04X", ch))
           : null;
     }
   }

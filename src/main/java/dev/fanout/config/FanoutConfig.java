@@ -241,7 +241,8 @@ public record FanoutConfig(
             r.oneOf("history.compression", Set.of("none", "gzip", "snappy", "lz4", "zstd")),
             r.integer("history.response-snippet-bytes", 0, History.MAX_RESPONSE_SNIPPET_BYTES));
     long queuedSnippetBytes = (long) history.bufferRecords() * history.responseSnippetBytes();
-    if (queuedSnippetBytes > History.MAX_QUEUED_SNIPPET_BYTES) {
+    if (history.responseSnippetBytes() <= History.MAX_RESPONSE_SNIPPET_BYTES
+        && queuedSnippetBytes > History.MAX_QUEUED_SNIPPET_BYTES) {
       r.problem(
           "history.response-snippet-bytes: "
               + history.responseSnippetBytes()

@@ -71,6 +71,12 @@ final class DrainingResponseConsumer extends AbstractBinResponseConsumer<HttpRes
     response = new HttpResult.Response(httpResponse.getCode(), retryAfter(httpResponse));
   }
 
+  /** Bytes held for the snippet: 0 while none is kept (for tests). */
+  int snippetCapacity() {
+    SnippetBuffer kept = snippet;
+    return kept == null ? 0 : kept.capacity();
+  }
+
   @Override
   protected HttpResult.Response buildResult() {
     return withSnippet(true);
