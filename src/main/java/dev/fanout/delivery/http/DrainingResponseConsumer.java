@@ -9,10 +9,13 @@ import java.time.Instant;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
-import org.apache.hc.client5.http.async.methods.AbstractBinResponseConsumer;
-import org.apache.hc.core5.http.ContentType;
+import org.apache.hc.core5.concurrent.FutureCallback;
+import org.apache.hc.core5.http.EntityDetails;
 import org.apache.hc.core5.http.Header;
 import org.apache.hc.core5.http.HttpResponse;
+import org.apache.hc.core5.http.nio.AsyncResponseConsumer;
+import org.apache.hc.core5.http.nio.entity.AbstractBinDataConsumer;
+import org.apache.hc.core5.http.protocol.HttpContext;
 
 /**
  * Reads a response's status and {@code Retry-After}, and drains its body. Of the body, at most the
@@ -23,8 +26,13 @@ import org.apache.hc.core5.http.HttpResponse;
  *
  * <p>The client calls {@link #releaseResources} last, after it has handed the connection back to
  * the pool (or closed it); {@code released} runs then.
+ *
+ * <p>Not built on the client's {@code AbstractBinResponseConsumer}: that one parses the {@code
+ * Content-Type} first and fails the whole exchange when it names a charset Java does not know, so a
+ * 2xx with {@code charset=x-custom} would count as a connection failure, and be sent again.
  */
-final class DrainingResponseConsumer extends AbstractBinResponseConsumer<HttpResult.Response> {
+final class DrainingResponseConsumer extends AbstractBinDataConsumer
+    implements AsyncResponseConsumer<HttpResult.Response> {
   private static final int WINDOW = 16 * 1024;
 
   private static final String CONTENT_TYPE = "Content-Type";
@@ -35,6 +43,7 @@ final class DrainingResponseConsumer extends AbstractBinResponseConsumer<HttpRes
   private long read;
   private volatile HttpResult.Response response;
   private volatile SnippetBuffer snippet;
+  private volatile FutureCallback<HttpResult.Response> resultCallback;
 
   /**
    * @param snippetBytes body bytes to keep, 0 to {@link ResponseSnippet#MAX_BYTES}; 0 keeps none
@@ -63,7 +72,32 @@ final class DrainingResponseConsumer extends AbstractBinResponseConsumer<HttpRes
   }
 
   @Override
-  protected void start(HttpResponse httpResponse, ContentType contentType) {
+  public void consumeResponse(
+      HttpResponse httpResponse,
+      EntityDetails entityDetails,
+      HttpContext context,
+      FutureCallback<HttpResult.Response> resultCallback) {
+    this.resultCallback = resultCallback;
+    start(httpResponse);
+    if (entityDetails == null) {
+      completed(); // no body
+    }
+  }
+
+  @Override
+  public void informationResponse(HttpResponse response, HttpContext context) {}
+
+  /** The body ended (or there was none). */
+  @Override
+  protected void completed() {
+    resultCallback.completed(buildResult());
+  }
+
+  /** Failures reach the exchange's own callback; nothing to undo here. */
+  @Override
+  public void failed(Exception cause) {}
+
+  void start(HttpResponse httpResponse) {
     if (snippetBytes > 0) {
       Header type = httpResponse.getFirstHeader(CONTENT_TYPE);
       snippet = new SnippetBuffer(snippetBytes, type == null ? null : type.getValue());
@@ -77,8 +111,7 @@ final class DrainingResponseConsumer extends AbstractBinResponseConsumer<HttpRes
     return kept == null ? 0 : kept.capacity();
   }
 
-  @Override
-  protected HttpResult.Response buildResult() {
+  HttpResult.Response buildResult() {
     return withSnippet(true);
   }
 

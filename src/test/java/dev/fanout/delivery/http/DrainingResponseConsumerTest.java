@@ -8,6 +8,8 @@ import dev.fanout.delivery.ResponseSnippet;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
+import java.util.concurrent.CompletableFuture;
+import org.apache.hc.core5.concurrent.FutureCallback;
 import org.apache.hc.core5.http.message.BasicHttpResponse;
 import org.junit.jupiter.api.Test;
 
@@ -22,7 +24,7 @@ class DrainingResponseConsumerTest {
     if (contentType != null) {
       response.addHeader("Content-Type", contentType);
     }
-    consumer.start(response, null);
+    consumer.start(response);
     return consumer;
   }
 
@@ -134,12 +136,43 @@ class DrainingResponseConsumerTest {
   @Test
   void aBodyPastTheResponseLimitEndsTheExchangeWithTheSnippetKept() throws Exception {
     DrainingResponseConsumer consumer = new DrainingResponseConsumer(10, 4, () -> {});
-    consumer.start(new BasicHttpResponse(200), null);
+    consumer.start(new BasicHttpResponse(200));
 
     assertThatThrownBy(() -> consumer.data(ByteBuffer.wrap(utf8("0123456789ab")), false))
         .isInstanceOf(DrainingResponseConsumer.BodyTooLongException.class);
     assertThat(consumer.response())
         .isEqualTo(new HttpResult.Response(200, null, new ResponseSnippet(null, "0123", true)));
+  }
+
+  @Test
+  void aResponseWithoutBodyCompletesAtOnce() throws Exception {
+    DrainingResponseConsumer consumer = new DrainingResponseConsumer(NO_LIMIT, 256, () -> {});
+    CompletableFuture<HttpResult.Response> result = new CompletableFuture<>();
+    BasicHttpResponse noContent = new BasicHttpResponse(204);
+    noContent.addHeader("Content-Type", "text/plain; charset=x-unheard-of");
+
+    consumer.consumeResponse(noContent, null, null, callback(result));
+
+    assertThat(result).isCompletedWithValue(new HttpResult.Response(204, null));
+  }
+
+  private static <T> FutureCallback<T> callback(CompletableFuture<T> result) {
+    return new FutureCallback<>() {
+      @Override
+      public void completed(T value) {
+        result.complete(value);
+      }
+
+      @Override
+      public void failed(Exception e) {
+        result.completeExceptionally(e);
+      }
+
+      @Override
+      public void cancelled() {
+        result.cancel(false);
+      }
+    };
   }
 
   @Test

@@ -79,6 +79,28 @@ class UncleanEndingsTest {
   }
 
   @Test
+  void aSuccessNamingACharsetJavaDoesNotKnowIsStillASuccess() throws Exception {
+    serve(
+        (in, out) -> {
+          readRequest(in);
+          write(
+              out,
+              "HTTP/1.1 200 OK\r\nContent-Type: text/plain; charset=x-unheard-of\r\n"
+                  + "Content-Length: 2\r\nConnection: close\r\n\r\nok");
+          throw new Closing();
+        });
+
+    try (ApacheHttpWebhookSender sender = new ApacheHttpWebhookSender(delivery(), 64)) {
+      HttpResult result = sender.send(request()).get(10, TimeUnit.SECONDS);
+
+      assertThat(result)
+          .isEqualTo(
+              new HttpResult.Response(
+                  200, null, new ResponseSnippet("text/plain; charset=x-unheard-of", "ok", false)));
+    }
+  }
+
+  @Test
   void aRequestThatFindsItsPooledConnectionClosedIsSentOnANewOne() throws Exception {
     // The server answers as if it kept the connection open, then closes it at once, as servers
     // do with idle keep-alive connections beyond their limit.
