@@ -151,7 +151,10 @@ public final class FanoutWorker implements AutoCloseable {
             config.topics().retryPrefix(), config.retry().schedule(), config.retry().jitter());
 
     FanoutConfig.Delivery delivery = config.delivery();
-    this.sender = new ApacheHttpWebhookSender(delivery);
+    // Response snippets are kept only for history: without it, no body byte is kept.
+    this.sender =
+        new ApacheHttpWebhookSender(
+            delivery, config.history().enabled() ? config.history().responseSnippetBytes() : 0);
     this.engineExecutor = new EngineExecutor("fanout-engine");
     RoomSignal room = new RoomSignal();
     EndpointScheduler scheduler =

@@ -1,6 +1,7 @@
 package dev.fanout.cli;
 
 import com.fasterxml.jackson.core.JsonGenerator;
+import dev.fanout.delivery.ResponseSnippet;
 import dev.fanout.history.DeadLetterEntry;
 import dev.fanout.history.DeliveryHistory;
 import dev.fanout.history.DeliveryStory;
@@ -13,13 +14,14 @@ import picocli.CommandLine.Parameters;
 
 /**
  * {@code fanout deliveries show}: one delivery's whole story, across retries, dead letters and
- * replays.
+ * replays. Under each attempt that kept the start of its response, one line with it, escaped
+ * ({@link TerminalText}).
  */
 @Command(
     name = "show",
     description =
-        "Every attempt, hold and dead letter of one delivery, in order, and its dead-letter"
-            + " records.")
+        "Every attempt (with the start of its response, when kept), hold and dead letter of one"
+            + " delivery, in order, and its dead-letter records.")
 final class DeliveriesShowCommand extends BaseCommand {
   @Parameters(paramLabel = "DELIVERY_ID", description = "Delivery id (dlv_...).")
   String deliveryId;
@@ -62,6 +64,14 @@ final class DeliveriesShowCommand extends BaseCommand {
               r.status() == 0 ? "-" : Integer.toString(r.status()),
               r.error() == null ? "-" : r.error(),
               r.kind().equals(HistoryRecord.DEAD_LETTER) ? "-" : r.latencyMillis() + " ms");
+      if (r.response() != null) {
+        out()
+            .println(
+                "  response"
+                    + about(r.response())
+                    + ": "
+                    + TerminalText.escape(r.response().text()));
+      }
     }
     out().println("dead letters: " + story.deadLetters().size());
     for (DeadLetterEntry d : story.deadLetters()) {
@@ -81,10 +91,22 @@ final class DeliveriesShowCommand extends BaseCommand {
     return ExitCodes.OK;
   }
 
+  /** {@code " (text/plain, truncated)"}: what is known of the body besides its start. */
+  private static String about(ResponseSnippet response) {
+    String type =
+        response.contentType() == null ? null : TerminalText.escape(response.contentType());
+    if (type == null) {
+      return response.truncated() ? " (truncated)" : "";
+    }
+    return " (" + type + (response.truncated() ? ", truncated)" : ")");
+  }
+
   private static String json(DeliveryStory story) throws java.io.IOException {
     StringWriter text = new StringWriter();
     try (JsonGenerator g = JSON.getFactory().createGenerator(text)) {
       g.useDefaultPrettyPrinter();
+      // Response snippets are an endpoint's text: nothing in them may act on a terminal.
+      g.setCharacterEscapes(TerminalText.JSON_ESCAPES);
       g.writeStartObject();
       g.writeStringField("delivery_id", story.deliveryId());
       g.writeArrayFieldStart("history");

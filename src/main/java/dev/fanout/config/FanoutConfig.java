@@ -123,9 +123,26 @@ public record FanoutConfig(
    * @param bufferRecords records waiting to be handed to the producer; beyond it they are dropped
    *     and counted, so that history never slows delivery
    * @param bufferBytes the history producer's {@code buffer.memory}
+   * @param responseSnippetBytes the first bytes of each response body an attempt record keeps; 0
+   *     keeps none
    */
   public record History(
-      boolean enabled, int bufferRecords, long bufferBytes, Duration linger, String compression) {}
+      boolean enabled,
+      int bufferRecords,
+      long bufferBytes,
+      Duration linger,
+      String compression,
+      int responseSnippetBytes) {
+
+    /** Most body bytes an attempt record may keep. */
+    public static final int MAX_RESPONSE_SNIPPET_BYTES = 4096;
+
+    /**
+     * Most snippet bytes the history queue may hold when full ({@code buffer-records} records of
+     * {@code response-snippet-bytes} each); in memory a snippet may take twice its bytes.
+     */
+    static final long MAX_QUEUED_SNIPPET_BYTES = 64L * 1024 * 1024;
+  }
 
   /** Each type of {@code metrics.event-types} adds a series per delivery outcome. */
   static final int MAX_METRIC_EVENT_TYPES = 50;
@@ -264,7 +281,20 @@ public record FanoutConfig(
             r.integer("history.buffer-records", 1, 10_000_000),
             r.integer("history.buffer-bytes", 64 * 1024, Integer.MAX_VALUE),
             r.duration("history.linger"),
-            r.oneOf("history.compression", Set.of("none", "gzip", "snappy", "lz4", "zstd")));
+            r.oneOf("history.compression", Set.of("none", "gzip", "snappy", "lz4", "zstd")),
+            r.integer("history.response-snippet-bytes", 0, History.MAX_RESPONSE_SNIPPET_BYTES));
+    long queuedSnippetBytes = (long) history.bufferRecords() * history.responseSnippetBytes();
+    if (history.responseSnippetBytes() <= History.MAX_RESPONSE_SNIPPET_BYTES
+        && queuedSnippetBytes > History.MAX_QUEUED_SNIPPET_BYTES) {
+      r.problem(
+          "history.response-snippet-bytes: "
+              + history.responseSnippetBytes()
+              + " bytes for each of history.buffer-records "
+              + history.bufferRecords()
+              + " is more than "
+              + History.MAX_QUEUED_SNIPPET_BYTES / (1024 * 1024)
+              + " MiB of queued snippets; lower one of them");
+    }
 
     if (!r.problems().isEmpty()) {
       throw new ConfigException(r.problems());

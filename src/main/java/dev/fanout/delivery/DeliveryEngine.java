@@ -240,7 +240,8 @@ public final class DeliveryEngine {
           done);
       return;
     }
-    CompletableFuture<HttpResult> response = sender.send(request);
+    WebhookRequest sent = request;
+    CompletableFuture<HttpResult> response = sender.send(sent);
     Consumer<HttpResult> onResult =
         result -> {
           long rtt = System.nanoTime() - startNanos;
@@ -249,7 +250,9 @@ public final class DeliveryEngine {
           if (log.isDebugEnabled()) {
             logAttempt(attempted, outcome, rtt);
           }
-          safely(() -> listener.attemptFinished(attempted, outcome, Duration.ofNanos(rtt)));
+          ResponseSnippet snippet = snippetOf(result, sent, attempted);
+          safely(
+              () -> listener.attemptFinished(attempted, outcome, Duration.ofNanos(rtt), snippet));
           settle(attempted, outcome, source, done);
         };
     // The result is handled on the thread that completes it, the HTTP client's I/O thread: no hand
@@ -267,6 +270,17 @@ public final class DeliveryEngine {
               log.error("delivery {} failed unexpectedly", attempted.deliveryId(), e);
               return null;
             });
+  }
+
+  /**
+   * The start of the answer, without the signatures sent or the webhook's secrets; null (and no
+   * work) when the sender kept none.
+   */
+  private static ResponseSnippet snippetOf(
+      HttpResult result, WebhookRequest request, DeliveryTask task) {
+    return result instanceof HttpResult.Response r && r.snippet() != null
+        ? Redaction.apply(r.snippet(), request, task.subscription())
+        : null;
   }
 
   /** One line per attempt, at debug level: at high rates it is off. Never a secret or the body. */

@@ -10,6 +10,18 @@ import java.time.Duration;
 public interface DeliveryListener {
   default void attemptFinished(DeliveryTask task, Outcome outcome, Duration elapsed) {}
 
+  /**
+   * An attempt ended, with the start of the endpoint's answer: what the engine reports. Listeners
+   * that need no response hear only the call above, to which this one defaults.
+   *
+   * @param response the start of the response body, redacted ({@link Redaction}); null without a
+   *     response, with an empty body, or when the sender keeps no snippets
+   */
+  default void attemptFinished(
+      DeliveryTask task, Outcome outcome, Duration elapsed, ResponseSnippet response) {
+    attemptFinished(task, outcome, elapsed);
+  }
+
   default void delivered(DeliveryTask task) {}
 
   /**

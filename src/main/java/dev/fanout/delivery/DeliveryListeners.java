@@ -43,6 +43,12 @@ public final class DeliveryListeners implements DeliveryListener {
   }
 
   @Override
+  public void attemptFinished(
+      DeliveryTask task, Outcome outcome, Duration elapsed, ResponseSnippet response) {
+    each(l -> l.attemptFinished(task, outcome, elapsed, response));
+  }
+
+  @Override
   public void delivered(DeliveryTask task) {
     each(l -> l.delivered(task));
   }

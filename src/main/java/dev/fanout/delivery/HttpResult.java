@@ -7,8 +7,15 @@ public sealed interface HttpResult {
 
   /**
    * @param retryAfter the endpoint's {@code Retry-After}, or null when absent or unreadable
+   * @param snippet the start of the body, not yet redacted ({@link Redaction}); null when the
+   *     sender keeps none (history or snippets off) or the body was empty
    */
-  record Response(int status, Duration retryAfter) implements HttpResult {}
+  record Response(int status, Duration retryAfter, ResponseSnippet snippet) implements HttpResult {
+    /** A response whose body was not kept. */
+    public Response(int status, Duration retryAfter) {
+      this(status, retryAfter, null);
+    }
+  }
 
   /** No response. The message is short and safe to store: it never holds request headers. */
   record Failure(Kind kind, String message) implements HttpResult {}

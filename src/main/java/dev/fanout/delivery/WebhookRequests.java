@@ -16,6 +16,8 @@ import java.util.List;
  */
 public final class WebhookRequests {
   public static final String USER_AGENT = "Fanout/" + Version.current();
+  public static final String Y42_SIGNATURE = "x-y42-signature";
+  public static final String STANDARD_SIGNATURE = "webhook-signature";
 
   private WebhookRequests() {}
 
@@ -40,10 +42,10 @@ public final class WebhookRequests {
     }
     SigningSecret secret = subscription.secret();
     if (secret != null) {
-      headers.add(new WebhookRequest.Header("x-y42-signature", Signer.y42Signature(secret, body)));
+      headers.add(new WebhookRequest.Header(Y42_SIGNATURE, Signer.y42Signature(secret, body)));
       headers.add(
           new WebhookRequest.Header(
-              "webhook-signature",
+              STANDARD_SIGNATURE,
               Signer.standardSignatures(
                   secret, subscription.previousSecretAt(now), task.deliveryId(), timestamp, body)));
     }

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
+import dev.fanout.delivery.ResponseSnippet;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
@@ -16,11 +17,14 @@ import java.time.format.DateTimeParseException;
  * {"kind":"attempt","delivery_id":"dlv_…","webhook_id":"wh_…","event_id":"evt_1",
  *  "event_type":"job.failed","attempt":2,"replays":0,"outcome":"retry","status":500,
  *  "error":"http_status","message":"endpoint answered HTTP 500","latency_ms":12,
- *  "at":"2026-11-29T12:00:00.123Z"}
+ *  "at":"2026-11-29T12:00:00.123Z","response_content_type":"text/plain",
+ *  "response_snippet":"upstream timed out","response_truncated":true}
  * </pre>
  *
- * {@code error} and {@code message} are left out when there are none. Read with Jackson's streaming
- * API, so no tree is built per record. Thread-safe.
+ * {@code error} and {@code message} are left out when there are none; the {@code response_*} fields
+ * when no snippet was kept, and {@code response_content_type} and {@code response_truncated} also
+ * when there is no content type and the body was not cut. Read with Jackson's streaming API, so no
+ * tree is built per record. Thread-safe.
  */
 public final class HistoryCodec {
   private static final JsonFactory JSON = new JsonFactory();
@@ -58,7 +62,20 @@ public final class HistoryCodec {
       string(json, r.message());
     }
     json.append(",\"latency_ms\":").append(r.latencyMillis());
-    json.append(",\"at\":\"").append(r.at()).append("\"}");
+    json.append(",\"at\":\"").append(r.at()).append('"');
+    ResponseSnippet response = r.response();
+    if (response != null) {
+      if (response.contentType() != null) {
+        json.append(",\"response_content_type\":");
+        string(json, response.contentType());
+      }
+      json.append(",\"response_snippet\":");
+      string(json, response.text());
+      if (response.truncated()) {
+        json.append(",\"response_truncated\":true");
+      }
+    }
+    json.append('}');
     return json.toString().getBytes(StandardCharsets.UTF_8);
   }
 
@@ -109,6 +126,16 @@ public final class HistoryCodec {
     }
     g.writeNumberField("latency_ms", r.latencyMillis());
     g.writeStringField("at", r.at().toString());
+    ResponseSnippet response = r.response();
+    if (response != null) {
+      if (response.contentType() != null) {
+        g.writeStringField("response_content_type", response.contentType());
+      }
+      g.writeStringField("response_snippet", response.text());
+      if (response.truncated()) {
+        g.writeBooleanField("response_truncated", true);
+      }
+    }
     g.writeEndObject();
   }
 
@@ -129,6 +156,9 @@ public final class HistoryCodec {
     String message = null;
     long latency = 0;
     Instant at = null;
+    String contentType = null;
+    String snippet = null;
+    boolean truncated = false;
     try (JsonParser p = JSON.createParser(json)) {
       if (p.nextToken() != JsonToken.START_OBJECT) {
         throw new IllegalArgumentException("not a JSON object");
@@ -150,6 +180,9 @@ public final class HistoryCodec {
           case "message" -> message = p.getValueAsString();
           case "latency_ms" -> latency = p.getValueAsLong();
           case "at" -> at = Instant.parse(p.getValueAsString());
+          case "response_content_type" -> contentType = p.getValueAsString();
+          case "response_snippet" -> snippet = p.getValueAsString();
+          case "response_truncated" -> truncated = p.getValueAsBoolean();
           default -> {
             if (value.isStructStart()) {
               p.skipChildren(); // a field a later version added
@@ -176,6 +209,7 @@ public final class HistoryCodec {
         error,
         message,
         latency,
-        at);
+        at,
+        snippet == null ? null : new ResponseSnippet(contentType, snippet, truncated));
   }
 }

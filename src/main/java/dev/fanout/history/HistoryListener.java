@@ -4,6 +4,7 @@ import dev.fanout.deadletter.DeadLetter;
 import dev.fanout.delivery.DeliveryListener;
 import dev.fanout.delivery.DeliveryTask;
 import dev.fanout.delivery.Outcome;
+import dev.fanout.delivery.ResponseSnippet;
 import java.time.Clock;
 import java.time.Duration;
 
@@ -25,6 +26,12 @@ public final class HistoryListener implements DeliveryListener {
 
   @Override
   public void attemptFinished(DeliveryTask task, Outcome outcome, Duration elapsed) {
+    attemptFinished(task, outcome, elapsed, null);
+  }
+
+  @Override
+  public void attemptFinished(
+      DeliveryTask task, Outcome outcome, Duration elapsed, ResponseSnippet response) {
     String result;
     int status;
     String error;
@@ -60,7 +67,8 @@ public final class HistoryListener implements DeliveryListener {
             error,
             message,
             elapsed.toMillis(),
-            task.lastAttemptAt() != null ? task.lastAttemptAt() : clock.instant()));
+            task.lastAttemptAt() != null ? task.lastAttemptAt() : clock.instant(),
+            response));
   }
 
   @Override
@@ -79,7 +87,8 @@ public final class HistoryListener implements DeliveryListener {
             null,
             null,
             wait.toMillis(),
-            clock.instant()));
+            clock.instant(),
+            null));
   }
 
   @Override
@@ -101,6 +110,7 @@ public final class HistoryListener implements DeliveryListener {
             deadLetter.reason(),
             deadLetter.error(),
             0,
-            clock.instant()));
+            clock.instant(),
+            null));
   }
 }

@@ -1,5 +1,6 @@
 package dev.fanout.history;
 
+import dev.fanout.delivery.ResponseSnippet;
 import java.time.Instant;
 
 /**
@@ -13,9 +14,10 @@ import java.time.Instant;
  *   dead_letter  the delivery was written to the dead-letter topic: error is the dead-letter reason
  * </pre>
  *
- * Never holds the request body, a header or a secret; {@code message} is the engine's short error
- * text (it names at most the endpoint's host and port), capped at {@value #MAX_MESSAGE_CHARS}
- * characters. There is no response snippet: the HTTP client discards response bodies unread.
+ * Never holds the request body, a request header or a secret; {@code message} is the engine's short
+ * error text (it names at most the endpoint's host and port), capped at {@value #MAX_MESSAGE_CHARS}
+ * characters. An attempt may hold the start of the endpoint's answer ({@code
+ * history.response-snippet-bytes}), redacted of the signatures sent and the webhook's secrets.
  *
  * @param attempt the attempt's number within the current replay (1 for the first); for holds and
  *     dead letters, the attempts made so far
@@ -24,6 +26,8 @@ import java.time.Instant;
  * @param error the error class or dead-letter reason; null when delivered
  * @param latencyMillis the attempt's duration; for holds, the wait before the task is due again
  * @param at when the attempt started, or when the hold or dead letter happened
+ * @param response for attempts, the start of the response body and its content type; null when none
+ *     was kept (no response, an empty body, snippets off), and for holds and dead letters
  */
 public record HistoryRecord(
     String kind,
@@ -38,7 +42,8 @@ public record HistoryRecord(
     String error,
     String message,
     long latencyMillis,
-    Instant at) {
+    Instant at,
+    ResponseSnippet response) {
 
   public static final String ATTEMPT = "attempt";
   public static final String HOLD = "hold";

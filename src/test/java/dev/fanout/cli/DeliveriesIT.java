@@ -21,6 +21,7 @@ import dev.fanout.testing.FanoutHarness;
 import dev.fanout.testing.TestReceiver;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -163,6 +164,73 @@ class DeliveriesIT {
 
     assertThat(run("deliveries", "show", "dlv_unknown")).isEqualTo(ExitCodes.FAILURE);
     assertThat(err.toString()).contains("no history of delivery dlv_unknown");
+  }
+
+  @Test
+  void showPrintsTheStartOfEachResponseRedactedAndEscaped() throws Exception {
+    AtomicInteger calls = new AtomicInteger();
+    // First an answer that echoes the signatures it got, with characters that would act on a
+    // terminal; then a plain success.
+    receiver.answer(
+        "/echo",
+        r ->
+            calls.incrementAndGet() == 1
+                ? TestReceiver.Reply.body(
+                    500,
+                    "text/plain; charset=utf-8",
+                    "bad signature: "
+                        + r.header("x-y42-signature")
+                        + " "
+                        + r.header("webhook-signature")
+                        + " \u202e\u001b[31m")
+                : TestReceiver.Reply.body(200, "application/json", "{\"received\":true}"));
+    String webhookId = fanout.addWebhook(receiver.url("/echo"), "job.failed", SECRET);
+    fanout.startWorker();
+    fanout.produceEvent(fanout.jobsTopic(), event("evt_snip", "job.failed"));
+
+    await()
+        .atMost(WAIT)
+        .until(() -> receiver.deliveredEventIds("/echo").equals(List.of("evt_snip")));
+    List<ConsumerRecord<byte[], byte[]>> attempts =
+        fanout.readTopic(fanout.config().topics().attempts(), 2, WAIT);
+    assertThat(attempts).hasSize(2);
+    String deliveryId = new String(attempts.get(0).key(), StandardCharsets.UTF_8);
+    TestReceiver.Request first = receiver.requests("/echo").get(0);
+    String y42 = first.header("x-y42-signature");
+    String standard = first.header("webhook-signature");
+
+    assertThat(run("deliveries", "show", deliveryId)).isEqualTo(ExitCodes.OK);
+    String story = out.toString();
+    assertThat(story)
+        .doesNotContain(y42.substring("sha256=".length()))
+        .doesNotContain(standard.substring("v1,".length()))
+        .doesNotContain(SECRET)
+        .doesNotContain("\u202e")
+        .doesNotContain("\u001b");
+    List<String> lines = story.lines().toList();
+    assertThat(lines.get(3)).matches(".*Z +attempt +1 +0 +retry +500 +http_status +\\d+ ms");
+    assertThat(lines.get(4))
+        .isEqualTo(
+            "  response (text/plain; charset=utf-8): bad signature: [redacted] [redacted]"
+                + " \\u202e\\u001b[31m");
+    assertThat(lines.get(5)).matches(".*Z +attempt +2 +0 +delivered +200 +- +\\d+ ms");
+    assertThat(lines.get(6)).isEqualTo("  response (application/json): {\"received\":true}");
+    assertThat(lines.get(7)).isEqualTo("dead letters: 0");
+    assertThat(lines).hasSize(8);
+
+    assertThat(run("deliveries", "show", deliveryId, "--output", "json")).isEqualTo(ExitCodes.OK);
+    assertThat(out.toString()).doesNotContain("\u202e").doesNotContain("\u001b");
+    JsonNode json = new ObjectMapper().readTree(out.toString());
+    JsonNode failed = json.get("history").get(0);
+    assertThat(failed.get("response_content_type").asText()).isEqualTo("text/plain; charset=utf-8");
+    assertThat(failed.get("response_snippet").asText())
+        .isEqualTo("bad signature: [redacted] [redacted] \u202e\u001b[31m");
+    assertThat(failed.has("response_truncated")).isFalse();
+    assertThat(json.get("history").get(1).get("response_snippet").asText())
+        .isEqualTo("{\"received\":true}");
+
+    assertThat(run("deliveries", "list", "--webhook", webhookId)).isEqualTo(ExitCodes.OK);
+    assertThat(out.toString()).contains(deliveryId).doesNotContain("received");
   }
 
   /** What {@code dlq replay} does: the dead letter's task again, replayed once, due now. */

@@ -159,6 +159,66 @@ class ConfigLoaderTest {
   }
 
   @Test
+  void responseSnippetsKeep256BytesUnlessToldOtherwise() {
+    assertThat(
+            ConfigLoader.load(Map.of(), null, Map.of(), Map.of()).history().responseSnippetBytes())
+        .isEqualTo(256);
+    assertThat(
+            ConfigLoader.load(
+                    Map.of(), null, Map.of(), Map.of("history.response-snippet-bytes", "0"))
+                .history()
+                .responseSnippetBytes())
+        .isZero();
+  }
+
+  @Test
+  void responseSnippetsAreCappedAt4096BytesEach() {
+    assertThatThrownBy(
+            () ->
+                ConfigLoader.load(
+                    Map.of(), null, Map.of(), Map.of("history.response-snippet-bytes", "4097")))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("history.response-snippet-bytes: 4097 is outside 0..4096");
+    assertThatThrownBy(
+            () ->
+                ConfigLoader.load(
+                    Map.of(), null, Map.of(), Map.of("history.response-snippet-bytes", "-1")))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("history.response-snippet-bytes: -1 is outside 0..4096");
+  }
+
+  @Test
+  void responseSnippetsAHistoryQueueCouldHoldAreBounded() {
+    ConfigException e =
+        catchThrowableOfType(
+            ConfigException.class,
+            () ->
+                ConfigLoader.load(
+                    Map.of(),
+                    null,
+                    Map.of(),
+                    Map.of(
+                        "history.response-snippet-bytes", "4096",
+                        "history.buffer-records", "20000")));
+
+    assertThat(e.problems())
+        .containsExactly(
+            "history.response-snippet-bytes: 4096 bytes for each of history.buffer-records 20000"
+                + " is more than 64 MiB of queued snippets; lower one of them");
+    assertThat(
+            ConfigLoader.load(
+                    Map.of(),
+                    null,
+                    Map.of(),
+                    Map.of(
+                        "history.response-snippet-bytes", "4096",
+                        "history.buffer-records", "16384"))
+                .history()
+                .responseSnippetBytes())
+        .isEqualTo(4096);
+  }
+
+  @Test
   void unknownFlagIsAProblem() {
     assertThatThrownBy(
             () -> ConfigLoader.load(Map.of(), null, Map.of(), Map.of("retry.schedul", "5s")))

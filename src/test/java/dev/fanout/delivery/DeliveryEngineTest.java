@@ -10,6 +10,8 @@ import dev.fanout.event.Event;
 import dev.fanout.event.Origin;
 import dev.fanout.retry.RetryPolicy;
 import dev.fanout.retry.TierRetries;
+import dev.fanout.signing.SigningSecret;
+import dev.fanout.subscription.EventPattern;
 import dev.fanout.subscription.Subscription;
 import dev.fanout.testing.TestSubscriptions;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
@@ -22,6 +24,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -71,6 +74,47 @@ class DeliveryEngineTest {
   @AfterEach
   void stopExecutor() {
     executor.shutdownNow();
+  }
+
+  @Test
+  void listenersHearTheStartOfTheAnswerWithoutTheSignatureSent() throws Exception {
+    sender.holdResponses();
+    Subscription signed =
+        new Subscription(
+            "wh_1",
+            TestSubscriptions.SPACE,
+            URL,
+            List.of(new EventPattern("job.*")),
+            true,
+            new SigningSecret("engine-test-secret-31"),
+            null,
+            null,
+            "",
+            null,
+            new byte[0]);
+    CompletableFuture<Void> done =
+        engine.deliver(DeliveryTask.first(event("evt_1"), signed, origin(NOW)), source);
+    CompletableFuture<HttpResult> answer = nextPending(sender.pending);
+    String signature = header(sender.requests.get(0), "x-y42-signature");
+
+    answer.complete(
+        new HttpResult.Response(
+            401, null, new ResponseSnippet("text/plain", "expected " + signature, false)));
+    awaitDone(done);
+
+    assertThat(listener.snippets)
+        .containsExactly(
+            Optional.of(new ResponseSnippet("text/plain", "expected [redacted]", false)));
+    assertThat(listener.attempts).hasSize(1);
+  }
+
+  @Test
+  void listenersHearNoSnippetWhenTheSenderKeptNone() {
+    sender.script(new HttpResult.Response(204, null));
+
+    awaitDone(engine.deliver(firstTask(), source));
+
+    assertThat(listener.snippets).containsExactly(Optional.empty());
   }
 
   @Test

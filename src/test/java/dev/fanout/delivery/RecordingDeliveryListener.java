@@ -33,6 +33,16 @@ final class RecordingDeliveryListener implements DeliveryListener {
     attempts.add(new Attempt(task, outcome));
   }
 
+  /** The response snippet each attempt was reported with (absent ones as an empty Optional). */
+  final List<java.util.Optional<ResponseSnippet>> snippets = new CopyOnWriteArrayList<>();
+
+  @Override
+  public void attemptFinished(
+      DeliveryTask task, Outcome outcome, Duration elapsed, ResponseSnippet response) {
+    snippets.add(java.util.Optional.ofNullable(response));
+    attemptFinished(task, outcome, elapsed);
+  }
+
   @Override
   public void delivered(DeliveryTask task) {
     delivered.add(task);

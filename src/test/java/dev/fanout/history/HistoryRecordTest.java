@@ -2,16 +2,20 @@ package dev.fanout.history;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.fanout.deadletter.DeadLetter;
 import dev.fanout.delivery.DeliveryTask;
 import dev.fanout.delivery.Outcome;
+import dev.fanout.delivery.ResponseSnippet;
 import dev.fanout.event.Event;
 import dev.fanout.event.Origin;
 import dev.fanout.signing.SigningSecret;
 import dev.fanout.subscription.EventPattern;
 import dev.fanout.subscription.Subscription;
+import java.io.StringWriter;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
@@ -150,6 +154,70 @@ class HistoryRecordTest {
 
     assertThat(json(written.get(0)).get("message").asText()).isEqualTo(odd);
     assertThat(HistoryCodec.decode(HistoryCodec.encode(written.get(0)))).isEqualTo(written.get(0));
+  }
+
+  @Test
+  void anAttemptCarriesTheStartOfTheResponseAndReadsItBack() throws Exception {
+    String answer = "upstream \"db\" down\n\u0007\u009b\u202e é \uFFFD";
+    listener.attemptFinished(
+        task(),
+        new Outcome.Retry("http_status", 500, null, "endpoint answered HTTP 500", true),
+        Duration.ofMillis(9),
+        new ResponseSnippet("text/plain; charset=utf-8", answer, true));
+
+    HistoryRecord record = written.get(0);
+    JsonNode node = json(record);
+    assertThat(node.get("response_content_type").asText()).isEqualTo("text/plain; charset=utf-8");
+    assertThat(node.get("response_snippet").asText()).isEqualTo(answer);
+    assertThat(node.get("response_truncated").asBoolean()).isTrue();
+    assertThat(HistoryCodec.decode(HistoryCodec.encode(record))).isEqualTo(record);
+    assertThat(record.response())
+        .isEqualTo(new ResponseSnippet("text/plain; charset=utf-8", answer, true));
+  }
+
+  @Test
+  void aWholeResponseWithoutContentTypeHasOnlyItsSnippet() throws Exception {
+    listener.attemptFinished(
+        task(),
+        new Outcome.Delivered(200),
+        Duration.ofMillis(2),
+        new ResponseSnippet(null, "{\"ok\":true}", false));
+
+    JsonNode node = json(written.get(0));
+    assertThat(node.get("response_snippet").asText()).isEqualTo("{\"ok\":true}");
+    assertThat(node.has("response_content_type")).isFalse();
+    assertThat(node.has("response_truncated")).isFalse();
+    assertThat(HistoryCodec.decode(HistoryCodec.encode(written.get(0)))).isEqualTo(written.get(0));
+  }
+
+  @Test
+  void anAttemptWithoutResponseHasNoResponseFields() throws Exception {
+    listener.attemptFinished(
+        task(),
+        new Outcome.Retry("timeout", 0, null, "timed out", true),
+        Duration.ofMillis(2),
+        null);
+
+    JsonNode node = json(written.get(0));
+    assertThat(node.has("response_snippet")).isFalse();
+    assertThat(HistoryCodec.decode(HistoryCodec.encode(written.get(0))).response()).isNull();
+  }
+
+  @Test
+  void theJsonGeneratorWritesTheSameResponseFields() throws Exception {
+    ResponseSnippet response = new ResponseSnippet("application/json", "{\"error\":1}", true);
+    listener.attemptFinished(
+        task(),
+        new Outcome.Retry("http_status", 502, null, "endpoint answered HTTP 502", true),
+        Duration.ofMillis(3),
+        response);
+    StringWriter text = new StringWriter();
+    try (JsonGenerator g = new JsonFactory().createGenerator(text)) {
+      HistoryCodec.write(g, written.get(0));
+    }
+
+    assertThat(HistoryCodec.decode(text.toString().getBytes(StandardCharsets.UTF_8)))
+        .isEqualTo(written.get(0));
   }
 
   @Test

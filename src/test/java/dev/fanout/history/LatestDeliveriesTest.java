@@ -22,7 +22,8 @@ class LatestDeliveriesTest {
         outcome.equals("delivered") ? null : "http_status",
         null,
         3,
-        T0.plusSeconds(second));
+        T0.plusSeconds(second),
+        null);
   }
 
   @Test

@@ -46,10 +46,26 @@ public final class TestReceiver implements AutoCloseable {
     }
   }
 
-  /** What to answer. */
-  public record Reply(int status, Map<String, String> headers) {
+  /**
+   * What to answer.
+   *
+   * @param body the response body; null for none
+   */
+  public record Reply(int status, Map<String, String> headers, byte[] body) {
+    public Reply(int status, Map<String, String> headers) {
+      this(status, headers, null);
+    }
+
     public static Reply status(int status) {
       return new Reply(status, Map.of());
+    }
+
+    /** An answer with a body, in UTF-8, of the given content type. */
+    public static Reply body(int status, String contentType, String body) {
+      return new Reply(
+          status,
+          Map.of("Content-Type", contentType),
+          body.getBytes(java.nio.charset.StandardCharsets.UTF_8));
     }
   }
 
@@ -92,7 +108,12 @@ public final class TestReceiver implements AutoCloseable {
                 new Request(
                     request.path(), headers, request.body(), request.receivedAt(), reply.status()));
             reply.headers().forEach((k, v) -> exchange.getResponseHeaders().set(k, v));
-            exchange.sendResponseHeaders(reply.status(), -1);
+            if (reply.body() == null) {
+              exchange.sendResponseHeaders(reply.status(), -1);
+            } else {
+              exchange.sendResponseHeaders(reply.status(), reply.body().length);
+              exchange.getResponseBody().write(reply.body());
+            }
           }
         });
     server.start();

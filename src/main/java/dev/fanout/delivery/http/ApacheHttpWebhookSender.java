@@ -3,6 +3,7 @@ package dev.fanout.delivery.http;
 import dev.fanout.config.FanoutConfig;
 import dev.fanout.config.HostPort;
 import dev.fanout.delivery.HttpResult;
+import dev.fanout.delivery.ResponseSnippet;
 import dev.fanout.delivery.WebhookRequest;
 import dev.fanout.delivery.WebhookSender;
 import dev.fanout.subscription.NumericHosts;
@@ -58,14 +59,26 @@ public final class ApacheHttpWebhookSender implements WebhookSender {
   private final Deadlines deadlines;
   private final long requestTimeoutMillis;
   private final int maxResponseBytes;
+  private final int snippetBytes;
   private final AddressPolicy policy;
   private final boolean viaProxy;
   // With a proxy: targets looked up through the guard before their request goes to the proxy.
   private final ResolvedNames checkedTargets;
 
+  /** A sender that keeps nothing of response bodies. */
   public ApacheHttpWebhookSender(FanoutConfig.Delivery config) {
+    this(config, 0);
+  }
+
+  /**
+   * @param snippetBytes the first bytes of each response body to keep in its {@link
+   *     HttpResult.Response#snippet}, 0 to {@link ResponseSnippet#MAX_BYTES}; 0 keeps none, and
+   *     costs nothing per request
+   */
+  public ApacheHttpWebhookSender(FanoutConfig.Delivery config, int snippetBytes) {
     this(
         config,
+        snippetBytes,
         org.apache.hc.client5.http.SystemDefaultDnsResolver.INSTANCE,
         IDLE_CONNECTION_LIFETIME);
   }
@@ -76,6 +89,19 @@ public final class ApacheHttpWebhookSender implements WebhookSender {
    */
   ApacheHttpWebhookSender(
       FanoutConfig.Delivery config, DnsResolver nameService, Duration idleConnectionLifetime) {
+    this(config, 0, nameService, idleConnectionLifetime);
+  }
+
+  ApacheHttpWebhookSender(
+      FanoutConfig.Delivery config,
+      int snippetBytes,
+      DnsResolver nameService,
+      Duration idleConnectionLifetime) {
+    if (snippetBytes < 0 || snippetBytes > ResponseSnippet.MAX_BYTES) {
+      throw new IllegalArgumentException(
+          "snippetBytes must be 0 to " + ResponseSnippet.MAX_BYTES + ", not " + snippetBytes);
+    }
+    this.snippetBytes = snippetBytes;
     this.requestTimeoutMillis = config.requestTimeout().toMillis();
     this.maxResponseBytes = config.maxResponseBytes();
     this.policy = AddressPolicy.fromConfig(config.allowedNetworks());
@@ -156,7 +182,7 @@ public final class ApacheHttpWebhookSender implements WebhookSender {
               "target " + host + " is a numeric address that reads more than one way"));
     }
     Exchange exchange =
-        new Exchange(request, client, names, maxResponseBytes, requestTimeoutMillis);
+        new Exchange(request, client, names, maxResponseBytes, snippetBytes, requestTimeoutMillis);
     Deadlines.Ticket ticket = deadlines.add(exchange::expire);
     exchange.result().whenComplete((r, e) -> ticket.done());
     if (viaProxy && host != null && !checkedTargets.knows(host)) {

@@ -53,7 +53,8 @@ import org.apache.hc.core5.http.nio.support.BasicRequestProducer;
  * the same failure is reported: the endpoint is failing.
  *
  * <p>Once the status line is read, the receiver has answered: a body or connection that then fails
- * changes nothing (a 2xx whose body is cut off is delivered). Thread-safe.
+ * changes nothing (a 2xx whose body is cut off is delivered, with what was kept of the body marked
+ * as cut). Thread-safe.
  */
 final class Exchange {
   /** Hand-overs of a request that never left, before its failure is reported. */
@@ -63,6 +64,7 @@ final class Exchange {
   private final CloseableHttpAsyncClient client;
   private final ResolvedNames names;
   private final int maxResponseBytes;
+  private final int snippetBytes;
   private final long timeoutMillis;
   private final CompletableFuture<HttpResult> result = new CompletableFuture<>();
   private volatile Attempt attempt;
@@ -74,11 +76,13 @@ final class Exchange {
       CloseableHttpAsyncClient client,
       ResolvedNames names,
       int maxResponseBytes,
+      int snippetBytes,
       long timeoutMillis) {
     this.request = request;
     this.client = client;
     this.names = names;
     this.maxResponseBytes = maxResponseBytes;
+    this.snippetBytes = snippetBytes;
     this.timeoutMillis = timeoutMillis;
   }
 
@@ -158,7 +162,7 @@ final class Exchange {
   /** One hand-over to the client. */
   private final class Attempt implements FutureCallback<HttpResult.Response> {
     final DrainingResponseConsumer consumer =
-        new DrainingResponseConsumer(maxResponseBytes, this::released);
+        new DrainingResponseConsumer(maxResponseBytes, snippetBytes, this::released);
     final HttpClientContext context = HttpClientContext.create();
     volatile HttpResult.Response received;
     private volatile Future<?> inFlight;

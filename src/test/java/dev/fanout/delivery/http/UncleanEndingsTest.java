@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.fanout.config.ConfigLoader;
 import dev.fanout.config.FanoutConfig;
 import dev.fanout.delivery.HttpResult;
+import dev.fanout.delivery.ResponseSnippet;
 import dev.fanout.delivery.WebhookRequest;
 import java.io.IOException;
 import java.io.InputStream;
@@ -52,6 +53,50 @@ class UncleanEndingsTest {
       HttpResult result = sender.send(request()).get(10, TimeUnit.SECONDS);
 
       assertThat(result).isEqualTo(new HttpResult.Response(200, null));
+    }
+  }
+
+  @Test
+  void aSuccessWhoseBodyIsCutOffIsStillASuccessWithWhatCameOfTheBody() throws Exception {
+    serve(
+        (in, out) -> {
+          readRequest(in);
+          write(
+              out,
+              "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 1000\r\n\r\n"
+                  + "{\"ok\":");
+          throw new Closing();
+        });
+
+    try (ApacheHttpWebhookSender sender = new ApacheHttpWebhookSender(delivery(), 64)) {
+      HttpResult result = sender.send(request()).get(10, TimeUnit.SECONDS);
+
+      assertThat(result)
+          .isEqualTo(
+              new HttpResult.Response(
+                  200, null, new ResponseSnippet("application/json", "{\"ok\":", true)));
+    }
+  }
+
+  @Test
+  void aSuccessNamingACharsetJavaDoesNotKnowIsStillASuccess() throws Exception {
+    serve(
+        (in, out) -> {
+          readRequest(in);
+          write(
+              out,
+              "HTTP/1.1 200 OK\r\nContent-Type: text/plain; charset=x-unheard-of\r\n"
+                  + "Content-Length: 2\r\nConnection: close\r\n\r\nok");
+          throw new Closing();
+        });
+
+    try (ApacheHttpWebhookSender sender = new ApacheHttpWebhookSender(delivery(), 64)) {
+      HttpResult result = sender.send(request()).get(10, TimeUnit.SECONDS);
+
+      assertThat(result)
+          .isEqualTo(
+              new HttpResult.Response(
+                  200, null, new ResponseSnippet("text/plain; charset=x-unheard-of", "ok", false)));
     }
   }
 

@@ -38,7 +38,8 @@ class KafkaHistoryWriterTest {
         null,
         null,
         4,
-        AT);
+        AT,
+        null);
   }
 
   /** A producer whose send blocks until released, as a real one does when its buffer is full. */
