@@ -5,6 +5,7 @@ import dev.fanout.subscription.InvalidSubscriptionException;
 import dev.fanout.subscription.Subscription;
 import dev.fanout.subscription.SubscriptionCodec;
 import dev.fanout.subscription.SubscriptionIndex;
+import dev.fanout.subscription.SubscriptionRefusedException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -183,6 +184,8 @@ public final class Webhooks implements AutoCloseable {
     byte[] value;
     try {
       value = codec.encode(webhook, version, secretCreatedAt);
+    } catch (SubscriptionRefusedException e) {
+      throw e; // the operator's input (a weak secret, one that would be stored in the clear)
     } catch (IllegalStateException | IllegalArgumentException e) {
       throw new AdminFailure("webhook " + webhook.id() + ": " + e.getMessage());
     }

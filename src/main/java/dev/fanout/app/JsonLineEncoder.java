@@ -5,9 +5,6 @@ import ch.qos.logback.classic.spi.ThrowableProxyUtil;
 import ch.qos.logback.core.encoder.EncoderBase;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
-import com.fasterxml.jackson.core.SerializableString;
-import com.fasterxml.jackson.core.io.CharacterEscapes;
-import com.fasterxml.jackson.core.io.SerializedString;
 import dev.fanout.text.SafeText;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -36,7 +33,6 @@ import org.slf4j.event.KeyValuePair;
 public final class JsonLineEncoder extends EncoderBase<ILoggingEvent> {
   private static final JsonFactory JSON = new JsonFactory();
   private static final byte[] NEWLINE = {'\n'};
-  private static final CharacterEscapes ESCAPES = new TerminalSafeEscapes();
   private static final Set<String> FIXED =
       Set.of(
           "timestamp", "level", "threadName", "loggerName", "formattedMessage", "mdc", "throwable");
@@ -50,7 +46,7 @@ public final class JsonLineEncoder extends EncoderBase<ILoggingEvent> {
   public byte[] encode(ILoggingEvent event) {
     ByteArrayOutputStream out = new ByteArrayOutputStream(256);
     try (JsonGenerator json = JSON.createGenerator(out)) {
-      json.setCharacterEscapes(ESCAPES);
+      json.setCharacterEscapes(SafeText.JSON_ESCAPES);
       json.writeStartObject();
       json.writeNumberField("timestamp", event.getTimeStamp());
       json.writeStringField("level", event.getLevel().toString());
@@ -95,29 +91,6 @@ public final class JsonLineEncoder extends EncoderBase<ILoggingEvent> {
       json.writeBooleanField(key, b);
     } else {
       json.writeStringField(key, value.toString());
-    }
-  }
-
-  /** JSON's own escapes, plus every character {@link SafeText} escapes. */
-  private static final class TerminalSafeEscapes extends CharacterEscapes {
-    private static final long serialVersionUID = 1L;
-    private final int[] ascii = CharacterEscapes.standardAsciiEscapesForJSON();
-
-    TerminalSafeEscapes() {
-      ascii[0x7F] = CharacterEscapes.ESCAPE_STANDARD;
-    }
-
-    @Override
-    public int[] getEscapeCodesForAscii() {
-      return ascii;
-    }
-
-    @Override
-    public SerializableString getEscapeSequence(int ch) {
-      if (ch <= 0xFFFF && SafeText.needsEscape((char) ch)) {
-        return new SerializedString(String.format("\\u%04X", ch));
-      }
-      return null;
     }
   }
 

@@ -7,6 +7,7 @@ import dev.fanout.history.DeliveryHistory;
 import dev.fanout.history.DeliveryStory;
 import dev.fanout.history.HistoryCodec;
 import dev.fanout.history.HistoryRecord;
+import dev.fanout.text.SafeText;
 import java.io.StringWriter;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -15,7 +16,7 @@ import picocli.CommandLine.Parameters;
 /**
  * {@code fanout deliveries show}: one delivery's whole story, across retries, dead letters and
  * replays. Under each attempt that kept the start of its response, one line with it, escaped
- * ({@link TerminalText}).
+ * ({@link SafeText}).
  */
 @Command(
     name = "show",
@@ -67,10 +68,7 @@ final class DeliveriesShowCommand extends BaseCommand {
       if (r.response() != null) {
         out()
             .println(
-                "  response"
-                    + about(r.response())
-                    + ": "
-                    + TerminalText.escape(r.response().text()));
+                "  response" + about(r.response()) + ": " + SafeText.escape(r.response().text()));
       }
     }
     out().println("dead letters: " + story.deadLetters().size());
@@ -93,8 +91,7 @@ final class DeliveriesShowCommand extends BaseCommand {
 
   /** {@code " (text/plain, truncated)"}: what is known of the body besides its start. */
   private static String about(ResponseSnippet response) {
-    String type =
-        response.contentType() == null ? null : TerminalText.escape(response.contentType());
+    String type = response.contentType() == null ? null : SafeText.escape(response.contentType());
     if (type == null) {
       return response.truncated() ? " (truncated)" : "";
     }
@@ -106,7 +103,7 @@ final class DeliveriesShowCommand extends BaseCommand {
     try (JsonGenerator g = JSON.getFactory().createGenerator(text)) {
       g.useDefaultPrettyPrinter();
       // Response snippets are an endpoint's text: nothing in them may act on a terminal.
-      g.setCharacterEscapes(TerminalText.JSON_ESCAPES);
+      g.setCharacterEscapes(SafeText.JSON_ESCAPES);
       g.writeStartObject();
       g.writeStringField("delivery_id", story.deliveryId());
       g.writeArrayFieldStart("history");

@@ -3,6 +3,7 @@ package dev.fanout.cli;
 import dev.fanout.admin.SecretReencryption;
 import dev.fanout.admin.Webhooks;
 import dev.fanout.subscription.SubscriptionCodec;
+import dev.fanout.text.SafeText;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -39,7 +40,7 @@ final class SecretsReencryptCommand extends BaseCommand {
       report = new SecretReencryption(webhooks).run(dryRun);
     }
     String verb = dryRun ? "would re-encrypt " : "re-encrypted ";
-    report.changed().forEach(id -> out().println(verb + Printable.escape(id)));
+    report.changed().forEach(id -> out().println(verb + SafeText.escape(id)));
     report
         .unreadable()
         .forEach(
@@ -47,11 +48,11 @@ final class SecretsReencryptCommand extends BaseCommand {
                 err()
                     .println(
                         "fanout: left "
-                            + Printable.escape(id)
+                            + SafeText.escape(id)
                             + " as it is: its secret cannot be read ("
-                            + Printable.escape(problem)
+                            + SafeText.escape(problem)
                             + ")"));
-    report.conflicts().forEach(line -> err().println("fanout: " + Printable.escape(line)));
+    report.conflicts().forEach(line -> err().println("fanout: " + SafeText.escape(line)));
     out()
         .println(
             report.changed().size() + " webhook(s) " + (dryRun ? "to re-encrypt" : "re-encrypted"));

@@ -1,6 +1,7 @@
 package dev.fanout.cli;
 
 import dev.fanout.admin.Webhooks;
+import dev.fanout.text.SafeText;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
 
@@ -14,7 +15,7 @@ final class WebhooksDeleteCommand extends BaseCommand {
     try (Webhooks webhooks = webhooks()) {
       webhooks.delete(id);
     }
-    out().println("deleted " + Printable.escape(id));
+    out().println("deleted " + SafeText.escape(id));
     return ExitCodes.OK;
   }
 }

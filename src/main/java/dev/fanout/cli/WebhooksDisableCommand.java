@@ -1,6 +1,7 @@
 package dev.fanout.cli;
 
 import dev.fanout.admin.Webhooks;
+import dev.fanout.text.SafeText;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
 
@@ -16,7 +17,7 @@ final class WebhooksDisableCommand extends BaseCommand {
     try (Webhooks webhooks = webhooks()) {
       webhooks.setEnabled(id, false);
     }
-    out().println("disabled " + Printable.escape(id));
+    out().println("disabled " + SafeText.escape(id));
     return ExitCodes.OK;
   }
 }

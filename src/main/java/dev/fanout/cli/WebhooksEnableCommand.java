@@ -1,6 +1,7 @@
 package dev.fanout.cli;
 
 import dev.fanout.admin.Webhooks;
+import dev.fanout.text.SafeText;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
 
@@ -14,7 +15,7 @@ final class WebhooksEnableCommand extends BaseCommand {
     try (Webhooks webhooks = webhooks()) {
       webhooks.setEnabled(id, true);
     }
-    out().println("enabled " + Printable.escape(id));
+    out().println("enabled " + SafeText.escape(id));
     return ExitCodes.OK;
   }
 }

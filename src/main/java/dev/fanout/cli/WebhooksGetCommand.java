@@ -5,6 +5,7 @@ import dev.fanout.admin.Webhooks;
 import dev.fanout.subscription.EventPattern;
 import dev.fanout.subscription.Subscription;
 import dev.fanout.subscription.SubscriptionCodec;
+import dev.fanout.text.SafeText;
 import java.io.PrintWriter;
 import java.time.Instant;
 import picocli.CommandLine.Command;
@@ -87,6 +88,6 @@ final class WebhooksGetCommand extends BaseCommand {
   }
 
   private static void line(PrintWriter out, String name, String value) {
-    out.printf("%-16s %s%n", name + ":", Printable.escape(value));
+    out.printf("%-16s %s%n", name + ":", SafeText.escape(value));
   }
 }

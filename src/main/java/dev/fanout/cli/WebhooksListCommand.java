@@ -5,6 +5,7 @@ import dev.fanout.admin.Webhooks;
 import dev.fanout.subscription.EventPattern;
 import dev.fanout.subscription.Subscription;
 import dev.fanout.subscription.SubscriptionCodec;
+import dev.fanout.text.SafeText;
 import java.util.Comparator;
 import java.util.List;
 import picocli.CommandLine.Command;
@@ -44,13 +45,13 @@ final class WebhooksListCommand extends BaseCommand {
       out()
           .printf(
               ROW,
-              Printable.escape(s.id()),
-              Printable.escape(s.spaceId()),
+              SafeText.escape(s.id()),
+              SafeText.escape(s.spaceId()),
               s.enabled() ? "yes" : "no",
               s.secret() != null ? "yes" : "no",
-              Printable.escape(
+              SafeText.escape(
                   String.join(",", s.events().stream().map(EventPattern::text).toList())),
-              Printable.escape(s.url().toString()));
+              SafeText.escape(s.url().toString()));
     }
     return ExitCodes.OK;
   }

@@ -5,6 +5,7 @@ import dev.fanout.admin.Webhooks;
 import dev.fanout.delivery.HttpResult;
 import dev.fanout.delivery.http.ApacheHttpWebhookSender;
 import dev.fanout.subscription.Subscription;
+import dev.fanout.text.SafeText;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
 
@@ -44,7 +45,7 @@ final class WebhooksPingCommand extends BaseCommand {
     }
     out()
         .println(
-            Printable.escape(answer) + " in " + millis + " ms (event " + result.eventId() + ")");
+            SafeText.escape(answer) + " in " + millis + " ms (event " + result.eventId() + ")");
     return result.delivered() ? ExitCodes.OK : ExitCodes.FAILURE;
   }
 }

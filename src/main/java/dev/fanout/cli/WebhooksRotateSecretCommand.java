@@ -5,6 +5,7 @@ import dev.fanout.admin.Webhooks;
 import dev.fanout.config.Durations;
 import dev.fanout.signing.SigningSecret;
 import dev.fanout.subscription.Subscription;
+import dev.fanout.text.SafeText;
 import java.time.Duration;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
@@ -55,7 +56,7 @@ final class WebhooksRotateSecretCommand extends BaseCommand {
     try (Webhooks webhooks = webhooks()) {
       written = webhooks.rotateSecret(id, next, period);
     }
-    out().println("rotated the secret of " + Printable.escape(id));
+    out().println("rotated the secret of " + SafeText.escape(id));
     out()
         .println(
             written.previousSecret() == null

@@ -3,6 +3,7 @@ package dev.fanout.cli;
 import dev.fanout.admin.Webhooks;
 import dev.fanout.subscription.EventPattern;
 import dev.fanout.subscription.Subscription;
+import dev.fanout.text.SafeText;
 import java.net.URI;
 import java.util.List;
 import picocli.CommandLine.ArgGroup;
@@ -64,7 +65,7 @@ final class WebhooksUpdateCommand extends BaseCommand {
     try (Webhooks webhooks = webhooks()) {
       webhooks.update(id, current -> changed(current, newUrl, newEvents));
     }
-    out().println("updated " + Printable.escape(id));
+    out().println("updated " + SafeText.escape(id));
     return ExitCodes.OK;
   }
 

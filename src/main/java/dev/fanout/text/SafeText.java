@@ -1,5 +1,9 @@
 package dev.fanout.text;
 
+import com.fasterxml.jackson.core.SerializableString;
+import com.fasterxml.jackson.core.io.CharacterEscapes;
+import com.fasterxml.jackson.core.io.SerializedString;
+
 /**
  * Makes text from outside (event and delivery ids, URLs, record keys, exception messages) safe to
  * print on one line of a log or a terminal. Each character that could act instead of showing is
@@ -20,7 +24,13 @@ package dev.fanout.text;
  * escapes are for reading, not for decoding. Stateless and thread-safe.
  */
 public final class SafeText {
-  private static final char[] HEX = "0123456789ABCDEF".toCharArray();
+  /**
+   * Jackson escapes for JSON meant for a terminal or a log: JSON's own, plus every character {@link
+   * #escape} escapes (JSON allows them raw, and a terminal would act on them all the same).
+   */
+  public static final CharacterEscapes JSON_ESCAPES = new JsonEscapes();
+
+  private static final char[] HEX = "0123456789abcdef".toCharArray();
 
   private SafeText() {}
 
@@ -80,5 +90,27 @@ public final class SafeText {
       }
     }
     return -1;
+  }
+
+  private static final class JsonEscapes extends CharacterEscapes {
+    private static final long serialVersionUID = 1L;
+    private final int[] ascii = CharacterEscapes.standardAsciiEscapesForJSON();
+
+    JsonEscapes() {
+      ascii[0x7F] = CharacterEscapes.ESCAPE_STANDARD;
+    }
+
+    @Override
+    public int[] getEscapeCodesForAscii() {
+      return ascii;
+    }
+
+    @Override
+    public SerializableString getEscapeSequence(int ch) {
+      if (ch <= 0xFFFF && needsEscape((char) ch)) {
+        return new SerializedString(String.format("\\u%04X", ch));
+      }
+      return null;
+    }
   }
 }

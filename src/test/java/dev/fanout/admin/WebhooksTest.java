@@ -8,6 +8,7 @@ import dev.fanout.signing.SigningSecret;
 import dev.fanout.subscription.EventPattern;
 import dev.fanout.subscription.Subscription;
 import dev.fanout.subscription.SubscriptionCodec;
+import dev.fanout.subscription.SubscriptionRefusedException;
 import dev.fanout.testing.MutableClock;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
@@ -135,9 +136,9 @@ class WebhooksTest {
 
     assertThatThrownBy(
             () -> webhooks.add(webhook("wh_1", new SigningSecret("s3cr3t-0123456789abcdef"))))
-        .isInstanceOf(AdminFailure.class)
+        .isInstanceOf(SubscriptionRefusedException.class)
         .hasMessage(
-            "webhook wh_1: no key in FANOUT_SECRET_KEYS to encrypt the secret with: set"
+            "no key in FANOUT_SECRET_KEYS to encrypt the secret with: set"
                 + " FANOUT_SECRET_KEYS=<key id>:<base64 of 32 bytes>, or"
                 + " security.allow-plaintext-secrets=true to store secrets in the clear (anyone"
                 + " who can read the config topic reads them)");

@@ -22,7 +22,7 @@ import org.slf4j.event.KeyValuePair;
 /** Outside text in a log line cannot break the line, drive a terminal or reorder what is shown. */
 class LogEscapingTest {
   private static final String HOSTILE = "wh_1\r\nFORGED\u001b[31m\u009b2J\u202egnp.exe";
-  private static final String ESCAPED = "wh_1\\r\\nFORGED\\u001B[31m\\u009B2J\\u202Egnp.exe";
+  private static final String ESCAPED = "wh_1\\r\\nFORGED\\u001b[31m\\u009b2J\\u202egnp.exe";
 
   private final LoggerContext context = new LoggerContext();
 

@@ -2,6 +2,9 @@ package dev.fanout.text;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
+import java.io.StringWriter;
 import org.junit.jupiter.api.Test;
 
 class SafeTextTest {
@@ -15,32 +18,32 @@ class SafeTextTest {
   @Test
   void terminalEscapeSequencesLoseTheirEsc() {
     assertThat(SafeText.escape("evt_\u001b[2J\u001b]0;title\u0007"))
-        .isEqualTo("evt_\\u001B[2J\\u001B]0;title\\u0007");
+        .isEqualTo("evt_\\u001b[2J\\u001b]0;title\\u0007");
   }
 
   @Test
   void everyOtherC0ControlAndDelAreEscaped() {
     assertThat(SafeText.escape("\u0000\u0008\u000b\u000c\u001f\u007f"))
-        .isEqualTo("\\u0000\\u0008\\u000B\\u000C\\u001F\\u007F");
+        .isEqualTo("\\u0000\\u0008\\u000b\\u000c\\u001f\\u007f");
   }
 
   @Test
   void c1ControlsAreEscaped() {
     // U+0085 is NEL (a line break to some readers), U+009B a terminal's one-byte CSI.
     assertThat(SafeText.escape("a\u0080b\u0085c\u009bd\u009f"))
-        .isEqualTo("a\\u0080b\\u0085c\\u009Bd\\u009F");
+        .isEqualTo("a\\u0080b\\u0085c\\u009bd\\u009f");
   }
 
   @Test
   void bidirectionalControlsAreEscaped() {
     assertThat(SafeText.escape("\u202a\u202b\u202c\u202d\u202e"))
-        .isEqualTo("\\u202A\\u202B\\u202C\\u202D\\u202E");
+        .isEqualTo("\\u202a\\u202b\\u202c\\u202d\\u202e");
     assertThat(SafeText.escape("\u2066\u2067\u2068\u2069"))
         .isEqualTo("\\u2066\\u2067\\u2068\\u2069");
-    assertThat(SafeText.escape("\u200e\u200f\u061c")).isEqualTo("\\u200E\\u200F\\u061C");
+    assertThat(SafeText.escape("\u200e\u200f\u061c")).isEqualTo("\\u200e\\u200f\\u061c");
     // A URL that would show as "https://example.com/exe.txt" with the override left raw.
     assertThat(SafeText.escape("https://example.com/\u202etxt.exe"))
-        .isEqualTo("https://example.com/\\u202Etxt.exe");
+        .isEqualTo("https://example.com/\\u202etxt.exe");
   }
 
   @Test
@@ -60,5 +63,16 @@ class SafeTextTest {
   void charactersNextToTheEscapedRangesAreKept() {
     assertThat(SafeText.escape("\u0020\u007e\u00a0\u061b\u061d\u200d\u2027\u202f\u2065\u206a"))
         .isEqualTo("\u0020\u007e\u00a0\u061b\u061d\u200d\u2027\u202f\u2065\u206a");
+  }
+
+  @Test
+  void jsonEscapesCoverTheSameCharactersAndKeepOtherText() throws Exception {
+    JsonFactory factory = new JsonFactory();
+    StringWriter out = new StringWriter();
+    try (JsonGenerator json = factory.createGenerator(out)) {
+      json.setCharacterEscapes(SafeText.JSON_ESCAPES);
+      json.writeString("a\u009b2J\u202egnp\u007f\n é😀");
+    }
+    assertThat(out.toString()).isEqualTo("\"a\\u009B2J\\u202Egnp\\u007F\\n é😀\"");
   }
 }
