@@ -7,6 +7,7 @@ import static org.awaitility.Awaitility.await;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import dev.fanout.signing.SecretCipher;
 import dev.fanout.testing.FanoutHarness;
 import dev.fanout.testing.LocalPrometheus;
 import dev.fanout.testing.PromQl;
@@ -88,11 +89,11 @@ class DashboardQueriesIT {
     fanout.addWebhook(receiver.url("/gone"), "orchestration.finished", "test-secret-0123456789");
     int port = freePort();
     Path log = Files.createTempFile("fanout-dashboard", ".log");
-    process =
-        new ProcessBuilder(command(port))
-            .redirectErrorStream(true)
-            .redirectOutput(log.toFile())
-            .start();
+    ProcessBuilder worker =
+        new ProcessBuilder(command(port)).redirectErrorStream(true).redirectOutput(log.toFile());
+    // The harness encrypts the secrets: the worker needs the keys to read them (and to be ready).
+    worker.environment().put(SecretCipher.KEYS_VARIABLE, fanout.secretKeys());
+    process = worker.start();
     HttpClient http = HttpClient.newHttpClient();
     await().atMost(WAIT).until(() -> status(http, port, "/health/ready") == 200);
     prometheus = LocalPrometheus.scraping(port);
