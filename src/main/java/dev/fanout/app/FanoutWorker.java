@@ -242,6 +242,7 @@ public final class FanoutWorker implements AutoCloseable {
     metrics.bindStuckPartitions(() -> events.stuckPartitions() + retries.stuckPartitions());
     metrics.bindUncommitted(() -> events.uncommittedRecords() + retries.uncommittedRecords());
     metrics.bindUnreadableSecrets(store::unreadableSecrets);
+    metrics.bindOverdueLookups(sender::overdueLookups);
     metrics.bindWeakSecrets(store::plaintextSecrets, store::legacyBoundSecrets);
     metrics.bindReady(this::ready);
     engineExecutor.every(1, TimeUnit.SECONDS, "subscription watch", this::stopIfTableLost);

@@ -119,6 +119,10 @@ public final class FanoutMetrics
   }
 
   /** Records consumed and not committed: at most what a crash now would make the group redo. */
+  public void bindOverdueLookups(Supplier<Number> overdue) {
+    Meters.DNS_LOOKUPS_OVERDUE.gauge(overdue).register(registry);
+  }
+
   public void bindUncommitted(Supplier<Number> uncommitted) {
     Meters.UNCOMMITTED_RECORDS.gauge(uncommitted).register(registry);
   }

@@ -101,6 +101,11 @@ public enum Meters {
       "reason"),
   PARTITIONS_REVOKED(
       "fanout.partitions.revoked", Type.COUNTER, "Partitions taken from this member by rebalances"),
+  DNS_LOOKUPS_OVERDUE(
+      "fanout.dns.lookups.overdue",
+      Type.GAUGE,
+      "Name lookups past delivery.dns-lookup-timeout whose call has not returned: each holds a"
+          + " lookup thread, and a place in its domain's delivery.dns-lookups-per-domain"),
   PARTITIONS_STUCK(
       "fanout.partitions.stuck",
       Type.GAUGE,

@@ -132,6 +132,8 @@ class DashboardQueriesIT {
             "fanout_retries_scheduled_total",
             "fanout_held_total",
             "fanout_dead_letters_total",
+            "fanout_dns_lookups_overdue",
+            "fanout_subscriptions_weak_secrets",
             "kafka_consumer_fetch_manager_records_lag");
 
     if (prometheus.isEmpty()) {

@@ -131,6 +131,7 @@ class FanoutMetricsTest {
     metrics.bindStuckPartitions(() -> 0);
     metrics.bindUncommitted(() -> 0);
     metrics.bindUnreadableSecrets(() -> 0);
+    metrics.bindOverdueLookups(() -> 0);
     metrics.bindWeakSecrets(() -> 0, () -> 0);
     metrics.bindReady(() -> true);
     EndpointScheduler scheduler =

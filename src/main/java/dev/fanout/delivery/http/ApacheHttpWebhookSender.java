@@ -218,6 +218,14 @@ public final class ApacheHttpWebhookSender implements WebhookSender {
     return connections.getTotalStats();
   }
 
+  /**
+   * Name lookups that overran {@code delivery.dns-lookup-timeout} and still hold a lookup thread
+   * (see {@link ResolvedNames}).
+   */
+  public int overdueLookups() {
+    return names.overdueLookups() + (checkedTargets == null ? 0 : checkedTargets.overdueLookups());
+  }
+
   @Override
   public void close() {
     names.close();
