@@ -9,7 +9,6 @@ import dev.fanout.delivery.DeliveryListener;
 import dev.fanout.delivery.DeliveryListeners;
 import dev.fanout.delivery.EndpointScheduler;
 import dev.fanout.delivery.RoomSignal;
-import dev.fanout.delivery.WebhookSender;
 import dev.fanout.delivery.http.ApacheHttpWebhookSender;
 import dev.fanout.event.EventParser;
 import dev.fanout.history.HistoryListener;
@@ -95,7 +94,7 @@ public final class FanoutWorker implements AutoCloseable {
   private final CompactedTopicSubscriptionStore store;
   private final KafkaProducer<byte[], byte[]> producer;
   private final RecordSender sends;
-  private final WebhookSender sender;
+  private final ApacheHttpWebhookSender sender;
   private final HistoryWriter history;
   private final EngineExecutor engineExecutor;
   private final Dispatcher events;
