@@ -62,7 +62,9 @@ public final class HistoryCodec {
       string(json, r.message());
     }
     json.append(",\"latency_ms\":").append(r.latencyMillis());
-    json.append(",\"at\":\"").append(r.at()).append('"');
+    json.append(",\"at\":\"");
+    instant(json, r.at());
+    json.append('"');
     ResponseSnippet response = r.response();
     if (response != null) {
       if (response.contentType() != null) {
@@ -86,6 +88,25 @@ public final class HistoryCodec {
       return;
     }
     json.append('"');
+    if (plain(value)) {
+      json.append(value); // the usual case (ids, types, outcomes): copied whole
+    } else {
+      escaped(json, value);
+    }
+    json.append('"');
+  }
+
+  private static boolean plain(String value) {
+    for (int i = 0; i < value.length(); i++) {
+      char c = value.charAt(i);
+      if (c < 0x20 || c == '"' || c == '\\') {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  private static void escaped(StringBuilder json, String value) {
     for (int i = 0; i < value.length(); i++) {
       char c = value.charAt(i);
       switch (c) {
@@ -103,7 +124,47 @@ public final class HistoryCodec {
         }
       }
     }
-    json.append('"');
+  }
+
+  /** The date and time up to the seconds of the last second written, without the zone. */
+  private record SecondPrefix(long epochSecond, String text) {}
+
+  private static volatile SecondPrefix lastSecond = new SecondPrefix(Long.MIN_VALUE, "");
+
+  /**
+   * Appends what {@link Instant#toString} returns, without formatting the date and time anew for
+   * every record: the history thread writes thousands of records a second, nearly all within the
+   * same second as the one before.
+   */
+  static void instant(StringBuilder json, Instant at) {
+    long second = at.getEpochSecond();
+    SecondPrefix prefix = lastSecond;
+    if (prefix.epochSecond() != second) {
+      String whole = Instant.ofEpochSecond(second).toString(); // always ends "...:ssZ"
+      prefix = new SecondPrefix(second, whole.substring(0, whole.length() - 1));
+      lastSecond = prefix;
+    }
+    json.append(prefix.text());
+    int nano = at.getNano();
+    if (nano != 0) {
+      json.append('.');
+      if (nano % 1_000_000 == 0) {
+        digits(json, nano / 1_000_000, 3);
+      } else if (nano % 1_000 == 0) {
+        digits(json, nano / 1_000, 6);
+      } else {
+        digits(json, nano, 9);
+      }
+    }
+    json.append('Z');
+  }
+
+  private static void digits(StringBuilder json, int value, int width) {
+    String text = Integer.toString(value);
+    for (int i = text.length(); i < width; i++) {
+      json.append('0');
+    }
+    json.append(text);
   }
 
   /** Writes one record as a JSON object (also used by the CLI's {@code --output json}). */

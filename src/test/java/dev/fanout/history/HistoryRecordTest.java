@@ -266,4 +266,45 @@ class HistoryRecordTest {
     assertThat(node.get("outcome").asText()).isEqualTo("circuit_open");
     assertThat(node.get("latency_ms").asLong()).isEqualTo(30_000);
   }
+
+  @Test
+  void writesTimesAsInstantToStringDoesAcrossSecondsAndPrecisions() {
+    Instant base = Instant.parse("2026-11-30T23:59:59Z");
+    for (Instant at :
+        List.of(
+            base,
+            base.plusMillis(7),
+            base.plusNanos(120_000),
+            base.plusNanos(5),
+            base.plusMillis(999).plusNanos(999_999),
+            base.plusSeconds(1),
+            base.plusSeconds(1).plusMillis(100),
+            base.minusSeconds(86_400 * 400L).plusNanos(10_000_000),
+            Instant.EPOCH)) {
+      StringBuilder json = new StringBuilder();
+      HistoryCodec.instant(json, at);
+      assertThat(json.toString()).isEqualTo(at.toString());
+    }
+  }
+
+  @Test
+  void escapesQuotesBackslashesAndControlsAndKeepsOtherText() throws Exception {
+    HistoryRecord r =
+        new HistoryRecord(
+            HistoryRecord.ATTEMPT,
+            "dlv_1",
+            "wh_1",
+            "evt_\"quoted\" \\ back\u0001",
+            "job.failed",
+            1,
+            0,
+            HistoryRecord.RETRY,
+            500,
+            "http_status",
+            "line\nbreak\ttab é",
+            12,
+            Instant.parse("2026-11-30T10:00:00.123456Z"),
+            new ResponseSnippet("text/plain", "{\"a\":\"\\u001b\"}\r\n", true));
+    assertThat(HistoryCodec.decode(HistoryCodec.encode(r))).isEqualTo(r);
+  }
 }

@@ -13,6 +13,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.Consumer;
+import org.apache.kafka.clients.producer.Callback;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.slf4j.Logger;
@@ -48,6 +49,13 @@ public final class KafkaHistoryWriter implements HistoryWriter {
   private final Thread thread;
   private final AtomicLong lastDropLog = new AtomicLong(System.nanoTime() - LOG_INTERVAL_NANOS);
   private volatile boolean closing;
+  // One callback for every send, rather than a lambda made per record.
+  private final Callback onAck =
+      (metadata, error) -> {
+        if (error != null) {
+          drop("send_failed", error);
+        }
+      };
 
   /**
    * @param producer owned by this writer: closed with it
@@ -103,11 +111,7 @@ public final class KafkaHistoryWriter implements HistoryWriter {
     producer.send(
         new ProducerRecord<>(
             topic, r.deliveryId().getBytes(StandardCharsets.UTF_8), HistoryCodec.encode(r)),
-        (metadata, error) -> {
-          if (error != null) {
-            drop("send_failed", error);
-          }
-        });
+        onAck);
   }
 
   private void drop(String reason, Throwable error) {
