@@ -73,9 +73,10 @@ public final class Bench {
                 case BOTH ->
                     i == 0 ? ", warm-up" : (enabled ? ", history on " : ", history off ") + i;
               };
-          RunResult result = runScenario(runConfig, scenario, suffix, given, out, err, runs, notes);
+          List<RunResult> results =
+              runScenario(runConfig, scenario, suffix, given, out, err, runs, notes);
           if (history == HistoryMode.BOTH && i > 0) {
-            (enabled ? on : off).add(result);
+            (enabled ? on : off).addAll(results);
           }
         }
         if (history == HistoryMode.BOTH) {
@@ -99,7 +100,8 @@ public final class Bench {
     }
   }
 
-  private static RunResult runScenario(
+  /** The scenario's own runs (its all-healthy twins, if any, are only compared against). */
+  private static List<RunResult> runScenario(
       FanoutConfig config,
       Scenario scenario,
       String suffix,
@@ -110,25 +112,45 @@ public final class Bench {
       List<String> notes)
       throws Exception {
     BenchOptions options = scenario.options(given);
+    List<Scenario.Run> order =
+        Scenario.runOrder(options.allHealthy() ? Scenario.Baseline.NONE : scenario.baseline());
+    boolean several = order.stream().filter(run -> run == Scenario.Run.SCENARIO).count() > 1;
+    List<RunResult> twins = new ArrayList<>();
+    List<RunResult> results = new ArrayList<>();
     double pacedRate = 0;
-    RunResult baseline = null;
-    if (scenario.baseline() != Scenario.Baseline.NONE && !options.allHealthy()) {
-      BenchOptions twin =
-          options.withAllHealthy(Scenario.baselineEvents(scenario.baseline(), options.events()));
-      baseline =
-          BenchRun.run(
-              new BenchTopics(config), twin, scenario.name() + ", all healthy" + suffix, 0, err);
-      Report.block(out, baseline);
-      runs.add(baseline);
-      pacedRate = baseline.pacedRate();
+    for (Scenario.Run run : order) {
+      boolean twin = run != Scenario.Run.SCENARIO;
+      List<RunResult> done = run == Scenario.Run.SCENARIO ? results : twins;
+      String label =
+          switch (run) {
+            case WARM_UP -> scenario.name() + ", all healthy" + suffix + ", warm-up";
+            case TWIN, SCENARIO ->
+                scenario.name()
+                    + (twin ? ", all healthy" : "")
+                    + suffix
+                    + (several ? " " + (char) ('a' + done.size()) : "");
+          };
+      BenchOptions runOptions =
+          twin
+              ? options.withAllHealthy(
+                  Scenario.baselineEvents(scenario.baseline(), options.events()))
+              : options;
+      RunResult result =
+          BenchRun.run(new BenchTopics(config), runOptions, label, twin ? 0 : pacedRate, err);
+      Report.block(out, result);
+      runs.add(result);
+      if (run != Scenario.Run.WARM_UP) {
+        done.add(result);
+      }
+      if (run == Scenario.Run.TWIN && pacedRate == 0) {
+        pacedRate = result.pacedRate();
+      }
     }
-    RunResult result =
-        BenchRun.run(new BenchTopics(config), options, scenario.name() + suffix, pacedRate, err);
-    Report.block(out, result);
-    runs.add(result);
-    if (baseline != null) {
-      notes.add(Report.comparison(result, baseline));
+    if (!twins.isEmpty()) {
+      notes.add(Report.comparison(scenario.name() + suffix, results, twins));
+      out.println(notes.get(notes.size() - 1));
+      out.flush();
     }
-    return result;
+    return results;
   }
 }

@@ -98,17 +98,26 @@ final class Report {
   }
 
   /** How a scenario's healthy webhooks fared against the same layout all healthy. */
-  static String comparison(RunResult scenario, RunResult allHealthy) {
+  /**
+   * The scenario's runs against its all-healthy twin's, by mean healthy rate and mean healthy p99.
+   */
+  static String comparison(String name, List<RunResult> scenario, List<RunResult> allHealthy) {
+    double rate = mean(scenario, RunResult::rate);
+    double healthyRate = mean(allHealthy, RunResult::rate);
+    double p99 = mean(scenario, RunResult::p99Millis);
+    double healthyP99 = mean(allHealthy, RunResult::p99Millis);
     return String.format(
-        "%s against all healthy: healthy rate %.2f x (%.0f / %.0f deliveries/s),"
-            + " healthy p99 %s x (%s / %s ms)",
-        scenario.label(),
-        scenario.rate() / allHealthy.rate(),
-        scenario.rate(),
-        allHealthy.rate(),
-        number(scenario.p99Millis() / allHealthy.p99Millis(), 2),
-        number(scenario.p99Millis(), 1),
-        number(allHealthy.p99Millis(), 1));
+        Locale.ROOT,
+        "%s against all healthy (%d runs each, means): healthy rate %.2f x (%.0f / %.0f"
+            + " deliveries/s), healthy p99 %s x (%s / %s ms)",
+        name,
+        scenario.size(),
+        rate / healthyRate,
+        rate,
+        healthyRate,
+        number(p99 / healthyP99, 2),
+        number(p99, 1),
+        number(healthyP99, 1));
   }
 
   /**

@@ -102,6 +102,31 @@ public record Scenario(String name, Map<String, String> flags, Baseline baseline
     return BenchOptions.resolve(flags, given);
   }
 
+  /** One run of a scenario's plan. */
+  enum Run {
+    /** The all-healthy twin, run to warm the JVM up; reported, not compared. */
+    WARM_UP,
+    /** The all-healthy twin, compared against. */
+    TWIN,
+    /** The scenario itself. */
+    SCENARIO
+  }
+
+  /**
+   * In which order a scenario and its all-healthy twin run. A JVM keeps getting faster for minutes,
+   * so a twin that always ran first would be measured colder than its scenario. With a twin of the
+   * same length they run warm-up, twin, scenario, scenario, twin, and are compared by their means,
+   * so drift that is linear in time falls on both alike; a short twin (beside a long backlog) runs
+   * once, before.
+   */
+  static List<Run> runOrder(Baseline baseline) {
+    return switch (baseline) {
+      case NONE -> List.of(Run.SCENARIO);
+      case SAME -> List.of(Run.WARM_UP, Run.TWIN, Run.SCENARIO, Run.SCENARIO, Run.TWIN);
+      case SHORT -> List.of(Run.TWIN, Run.SCENARIO);
+    };
+  }
+
   /** Events of the all-healthy twin, when it runs shorter than the scenario. */
   static int baselineEvents(Baseline baseline, int events) {
     return baseline == Baseline.SHORT ? Math.min(events, Math.max(10_000, events / 10)) : events;

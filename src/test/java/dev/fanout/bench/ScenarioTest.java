@@ -67,4 +67,18 @@ class ScenarioTest {
     assertThat(Scenario.baselineEvents(Scenario.Baseline.SHORT, 5_000)).isEqualTo(5_000);
     assertThat(Scenario.baselineEvents(Scenario.Baseline.SAME, 20_000)).isEqualTo(20_000);
   }
+
+  @Test
+  void aTwinOfTheSameLengthRunsAroundTheScenarioAfterAWarmUpAShortOneBefore() {
+    assertThat(Scenario.runOrder(Scenario.Baseline.SAME))
+        .containsExactly(
+            Scenario.Run.WARM_UP,
+            Scenario.Run.TWIN,
+            Scenario.Run.SCENARIO,
+            Scenario.Run.SCENARIO,
+            Scenario.Run.TWIN);
+    assertThat(Scenario.runOrder(Scenario.Baseline.SHORT))
+        .containsExactly(Scenario.Run.TWIN, Scenario.Run.SCENARIO);
+    assertThat(Scenario.runOrder(Scenario.Baseline.NONE)).containsExactly(Scenario.Run.SCENARIO);
+  }
 }
