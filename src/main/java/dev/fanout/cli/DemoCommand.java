@@ -1,6 +1,7 @@
 package dev.fanout.cli;
 
 import dev.fanout.admin.WebhookIds;
+import dev.fanout.admin.Webhooks;
 import dev.fanout.admin.kafka.KafkaConfigTopic;
 import dev.fanout.app.FanoutWorker;
 import dev.fanout.config.FanoutConfig;
@@ -9,6 +10,8 @@ import dev.fanout.kafka.EmbeddedKafka;
 import dev.fanout.kafka.KafkaClients;
 import dev.fanout.signing.SecretCipher;
 import dev.fanout.signing.SigningSecret;
+import dev.fanout.subscription.EventPattern;
+import dev.fanout.subscription.Subscription;
 import dev.fanout.subscription.SubscriptionCodec;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
@@ -16,6 +19,7 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
@@ -156,14 +160,24 @@ final class DemoCommand extends BaseCommand {
       SigningSecret secret,
       String description)
       throws Exception {
-    String id = WebhookIds.newId();
-    byte[] value =
-        codec.encode(
-            id, SPACE, receiver.url(path), List.of(events.split(",")), true, secret, description);
-    try (KafkaConfigTopic topic = new KafkaConfigTopic(config, codec)) {
-      topic.write(id, value);
+    Subscription webhook =
+        new Subscription(
+            WebhookIds.newId(),
+            SPACE,
+            receiver.url(path),
+            Arrays.stream(events.split(",")).map(EventPattern::new).toList(),
+            true,
+            secret,
+            null,
+            null,
+            description,
+            null,
+            null);
+    // Through the service, as `webhooks add` does: validated, and the secret dated.
+    try (Webhooks webhooks =
+        new Webhooks(new KafkaConfigTopic(config, codec), codec, Clock.systemUTC())) {
+      return webhooks.add(webhook).id();
     }
-    return id;
   }
 
   private static void produceSamples(FanoutConfig config, PrintWriter out) throws Exception {
