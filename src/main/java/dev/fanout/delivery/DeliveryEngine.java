@@ -247,13 +247,20 @@ public final class DeliveryEngine {
           long rtt = System.nanoTime() - startNanos;
           Outcome outcome = OutcomeClassifier.classify(result);
           scheduler.release(permit, outcome);
+          // Decided before the attempt is reported, so that the attempt that uses up the last
+          // retry is reported as what it is: the end of the delivery, not one more retry.
+          Retries.Plan plan =
+              outcome instanceof Outcome.Retry retry
+                  ? retries.afterFailure(attempted, retry)
+                  : null;
+          Outcome reported = asReported(outcome, plan);
           if (log.isDebugEnabled()) {
-            logAttempt(attempted, outcome, rtt);
+            logAttempt(attempted, reported, rtt);
           }
           ResponseSnippet snippet = snippetOf(result, sent, attempted);
           safely(
-              () -> listener.attemptFinished(attempted, outcome, Duration.ofNanos(rtt), snippet));
-          settle(attempted, outcome, source, done);
+              () -> listener.attemptFinished(attempted, reported, Duration.ofNanos(rtt), snippet));
+          settle(attempted, outcome, plan, source, done);
         };
     // The result is handled on the thread that completes it, the HTTP client's I/O thread: no hand
     // over per delivery. Nothing on that path blocks (the next request is handed to the client
@@ -301,8 +308,23 @@ public final class DeliveryEngine {
         rttNanos / 1_000_000);
   }
 
+  /** A retry whose plan gives up is reported as the dead letter it becomes. */
+  private static Outcome asReported(Outcome outcome, Retries.Plan plan) {
+    if (outcome instanceof Outcome.Retry retry && plan instanceof Retries.GiveUp giveUp) {
+      return new Outcome.DeadLetter(giveUp.reason(), retry.status(), retry.message(), false);
+    }
+    return outcome;
+  }
+
+  /**
+   * @param plan for a {@link Outcome.Retry}, what {@link Retries#afterFailure} decided; else null
+   */
   private void settle(
-      DeliveryTask task, Outcome outcome, Source source, CompletableFuture<Void> done) {
+      DeliveryTask task,
+      Outcome outcome,
+      Retries.Plan plan,
+      Source source,
+      CompletableFuture<Void> done) {
     if (outcome instanceof Outcome.Delivered) {
       safely(() -> listener.delivered(task));
       done.complete(null);
@@ -315,7 +337,6 @@ public final class DeliveryEngine {
       writeDeadLetter(deadLetterOf(task, d.reason(), d.status(), d.message()), source, done);
     } else {
       Outcome.Retry retry = (Outcome.Retry) outcome;
-      Retries.Plan plan = retries.afterFailure(task, retry);
       if (plan instanceof Retries.Later later) {
         handOver(
             task,

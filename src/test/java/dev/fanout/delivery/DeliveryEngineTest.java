@@ -245,6 +245,19 @@ class DeliveryEngineTest {
   }
 
   @Test
+  void theAttemptThatUsesUpTheScheduleIsReportedAsTheDeadLetterItBecomes() {
+    sender.script(new HttpResult.Response(500, null), new HttpResult.Response(500, null));
+
+    awaitDone(engine.deliver(taskAfter(0, NOW), source));
+    awaitDone(engine.deliver(taskAfter(3, NOW.minusSeconds(60)), source));
+
+    assertThat(listener.attempts).hasSize(2);
+    assertThat(listener.attempts.get(0).outcome()).isInstanceOf(Outcome.Retry.class);
+    assertThat(listener.attempts.get(1).outcome())
+        .isEqualTo(new Outcome.DeadLetter("http_status", 500, "endpoint answered HTTP 500", false));
+  }
+
+  @Test
   void deadLettersWithTheLastHttpStatusWhenTheScheduleIsExhausted() {
     sender.script(new HttpResult.Response(404, null));
 
