@@ -120,7 +120,8 @@ class DeliveriesIT {
     assertThat(lines.get(1)).isEqualTo("webhook " + webhookId + ", event evt_story (job.failed)");
     assertThat(lines.get(2)).startsWith("AT").contains("KIND", "ATTEMPT", "OUTCOME");
     assertThat(lines.get(3)).matches(".*Z +attempt +1 +0 +retry +500 +http_status +\\d+ ms");
-    assertThat(lines.get(4)).matches(".*Z +attempt +2 +0 +retry +500 +http_status +\\d+ ms");
+    assertThat(lines.get(4))
+        .matches(".*Z +attempt +2 +0 +dead_lettered +500 +http_status +\\d+ ms");
     assertThat(lines.get(5)).matches(".*Z +dead_letter +2 +0 +dead_lettered +500 +http_status +-");
     assertThat(lines.get(6)).matches(".*Z +attempt +1 +1 +delivered +200 +- +\\d+ ms");
     assertThat(lines.get(7)).isEqualTo("dead letters: 1");
