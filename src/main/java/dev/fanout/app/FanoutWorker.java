@@ -124,7 +124,7 @@ public final class FanoutWorker implements AutoCloseable {
     SubscriptionCodec codec =
         new SubscriptionCodec(cipher, recordKeys, SubscriptionCodec.Policy.of(config.security()));
     SubscriptionIndex index = new SubscriptionIndex();
-    this.producer = clients.durableProducer("worker", TopicAdmin.maxRecordBytes(config.delivery()));
+    this.producer = clients.workerProducer("worker", TopicAdmin.maxRecordBytes(config.delivery()));
     bindKafkaMeters(producer);
     this.sends = new RecordSender(producer, "fanout-kafka-send");
     // Tells this worker's own config writes (a 410 disable) from everyone else's.

@@ -73,8 +73,10 @@ public final class Bench {
                 case BOTH ->
                     i == 0 ? ", warm-up" : (enabled ? ", history on " : ", history off ") + i;
               };
+          // With history both, the first pass is the warm-up.
+          boolean warmUp = history != HistoryMode.BOTH;
           List<RunResult> results =
-              runScenario(runConfig, scenario, suffix, given, out, err, runs, notes);
+              runScenario(runConfig, scenario, suffix, warmUp, given, out, err, runs, notes);
           if (history == HistoryMode.BOTH && i > 0) {
             (enabled ? on : off).addAll(results);
           }
@@ -105,6 +107,7 @@ public final class Bench {
       FanoutConfig config,
       Scenario scenario,
       String suffix,
+      boolean warmUp,
       Map<String, String> given,
       PrintWriter out,
       PrintWriter err,
@@ -112,8 +115,9 @@ public final class Bench {
       List<String> notes)
       throws Exception {
     BenchOptions options = scenario.options(given);
-    List<Scenario.Run> order =
-        Scenario.runOrder(options.allHealthy() ? Scenario.Baseline.NONE : scenario.baseline());
+    Scenario.Baseline baseline =
+        options.allHealthy() ? Scenario.Baseline.NONE : scenario.baseline();
+    List<Scenario.Run> order = Scenario.runOrder(baseline, warmUp);
     boolean several = order.stream().filter(run -> run == Scenario.Run.SCENARIO).count() > 1;
     List<RunResult> twins = new ArrayList<>();
     List<RunResult> results = new ArrayList<>();
@@ -123,7 +127,11 @@ public final class Bench {
       List<RunResult> done = run == Scenario.Run.SCENARIO ? results : twins;
       String label =
           switch (run) {
-            case WARM_UP -> scenario.name() + ", all healthy" + suffix + ", warm-up";
+            case WARM_UP ->
+                (scenario.name().isEmpty() ? "run" : scenario.name())
+                    + (baseline == Scenario.Baseline.NONE ? "" : ", all healthy")
+                    + suffix
+                    + ", warm-up";
             case TWIN, SCENARIO ->
                 scenario.name()
                     + (twin ? ", all healthy" : "")
@@ -131,9 +139,8 @@ public final class Bench {
                     + (several ? " " + (char) ('a' + done.size()) : "");
           };
       BenchOptions runOptions =
-          twin
-              ? options.withAllHealthy(
-                  Scenario.baselineEvents(scenario.baseline(), options.events()))
+          twin && baseline != Scenario.Baseline.NONE
+              ? options.withAllHealthy(Scenario.baselineEvents(baseline, options.events()))
               : options;
       RunResult result =
           BenchRun.run(new BenchTopics(config), runOptions, label, twin ? 0 : pacedRate, err);

@@ -1,5 +1,6 @@
 package dev.fanout.bench;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
@@ -104,7 +105,10 @@ public record Scenario(String name, Map<String, String> flags, Baseline baseline
 
   /** One run of a scenario's plan. */
   enum Run {
-    /** The all-healthy twin, run to warm the JVM up; reported, not compared. */
+    /**
+     * A run to warm the JVM up, reported and not compared: the all-healthy twin, or the scenario
+     * itself when it has none.
+     */
     WARM_UP,
     /** The all-healthy twin, compared against. */
     TWIN,
@@ -113,18 +117,29 @@ public record Scenario(String name, Map<String, String> flags, Baseline baseline
   }
 
   /**
-   * In which order a scenario and its all-healthy twin run. A JVM keeps getting faster for minutes,
-   * so a twin that always ran first would be measured colder than its scenario. With a twin of the
-   * same length they run warm-up, twin, scenario, scenario, twin, and are compared by their means,
-   * so drift that is linear in time falls on both alike; a short twin (beside a long backlog) runs
-   * once, before.
+   * In which order a scenario and its all-healthy twin run. A JVM keeps getting faster for minutes
+   * (in a fresh JVM the raw client runs at half the rate it reaches a few runs later), so nothing
+   * measured is the first run of its process: a warm-up comes first unless the caller has warmed
+   * the JVM already. With a twin of the same length they then run twin, scenario, scenario, twin,
+   * and are compared by their means, so drift that is linear in time falls on both alike; a short
+   * twin (beside a long backlog) runs once, before the scenario.
+   *
+   * @param warmUp whether to start with a warm-up run (a twin of the same length always does)
    */
-  static List<Run> runOrder(Baseline baseline) {
-    return switch (baseline) {
-      case NONE -> List.of(Run.SCENARIO);
-      case SAME -> List.of(Run.WARM_UP, Run.TWIN, Run.SCENARIO, Run.SCENARIO, Run.TWIN);
-      case SHORT -> List.of(Run.TWIN, Run.SCENARIO);
-    };
+  static List<Run> runOrder(Baseline baseline, boolean warmUp) {
+    List<Run> measured =
+        switch (baseline) {
+          case NONE -> List.of(Run.SCENARIO);
+          case SAME -> List.of(Run.TWIN, Run.SCENARIO, Run.SCENARIO, Run.TWIN);
+          case SHORT -> List.of(Run.TWIN, Run.SCENARIO);
+        };
+    if (!warmUp && baseline != Baseline.SAME) {
+      return measured;
+    }
+    List<Run> order = new ArrayList<>(measured.size() + 1);
+    order.add(Run.WARM_UP);
+    order.addAll(measured);
+    return List.copyOf(order);
   }
 
   /** Events of the all-healthy twin, when it runs shorter than the scenario. */

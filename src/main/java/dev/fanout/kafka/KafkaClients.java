@@ -103,26 +103,46 @@ public final class KafkaClients {
    * send writes once.
    */
   public KafkaProducer<byte[], byte[]> durableProducer(String clientId) {
-    return durableProducer(clientId, 0);
+    Map<String, Object> props = settings("producer", clientId);
+    props.putIfAbsent(ProducerConfig.LINGER_MS_CONFIG, 5);
+    return durable(props);
   }
 
-  /**
-   * A durable producer whose requests take records of {@code maxRecordBytes} (an event body plus
-   * Fanout's headers), unless {@code kafka.producer.max.request.size} says otherwise.
-   */
-  public KafkaProducer<byte[], byte[]> durableProducer(String clientId, int maxRecordBytes) {
-    Map<String, Object> props = settings("producer", clientId);
-    if (maxRecordBytes > 0) {
-      props.putIfAbsent(
-          ProducerConfig.MAX_REQUEST_SIZE_CONFIG, Math.max(1024 * 1024, maxRecordBytes));
-    }
-    props.putIfAbsent(ProducerConfig.LINGER_MS_CONFIG, 5);
+  private static KafkaProducer<byte[], byte[]> durable(Map<String, Object> props) {
     // A send waits this long for a missing topic's metadata or a full buffer before it fails and
     // is retried; the default minute hides a missing topic for too long.
     props.putIfAbsent(ProducerConfig.MAX_BLOCK_MS_CONFIG, 10_000);
     props.put(ProducerConfig.ACKS_CONFIG, "all");
     props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
     return new KafkaProducer<>(props, new ByteArraySerializer(), new ByteArraySerializer());
+  }
+
+  /**
+   * Batch size of the worker's producer unless {@code kafka.producer.batch.size} says otherwise.
+   */
+  static final int WORKER_BATCH_BYTES = 256 * 1024;
+
+  /** Linger of the worker's producer unless {@code kafka.producer.linger.ms} says otherwise. */
+  static final int WORKER_LINGER_MS = 20;
+
+  /**
+   * The worker's durable producer, for retry and dead-letter records: its requests take records of
+   * {@code maxRecordBytes} (an event body plus Fanout's headers), unless {@code
+   * kafka.producer.max.request.size} says otherwise.
+   *
+   * <p>These records come in bursts (an endpoint that fails holds all its tasks at once) and
+   * nothing waits on them but the task's own slot, so batches are large and linger 20 ms: one
+   * request then carries hundreds of records instead of a dozen, which costs the worker's and the
+   * broker's network and request threads a fraction of what many small requests do ({@code
+   * docs/performance.md}, isolation).
+   */
+  public KafkaProducer<byte[], byte[]> workerProducer(String clientId, int maxRecordBytes) {
+    Map<String, Object> props = settings("producer", clientId);
+    props.putIfAbsent(
+        ProducerConfig.MAX_REQUEST_SIZE_CONFIG, Math.max(1024 * 1024, maxRecordBytes));
+    props.putIfAbsent(ProducerConfig.BATCH_SIZE_CONFIG, WORKER_BATCH_BYTES);
+    props.putIfAbsent(ProducerConfig.LINGER_MS_CONFIG, WORKER_LINGER_MS);
+    return durable(props);
   }
 
   /**

@@ -70,15 +70,26 @@ class ScenarioTest {
 
   @Test
   void aTwinOfTheSameLengthRunsAroundTheScenarioAfterAWarmUpAShortOneBefore() {
-    assertThat(Scenario.runOrder(Scenario.Baseline.SAME))
-        .containsExactly(
-            Scenario.Run.WARM_UP,
-            Scenario.Run.TWIN,
-            Scenario.Run.SCENARIO,
-            Scenario.Run.SCENARIO,
-            Scenario.Run.TWIN);
-    assertThat(Scenario.runOrder(Scenario.Baseline.SHORT))
+    for (boolean warmUp : new boolean[] {true, false}) {
+      assertThat(Scenario.runOrder(Scenario.Baseline.SAME, warmUp))
+          .containsExactly(
+              Scenario.Run.WARM_UP,
+              Scenario.Run.TWIN,
+              Scenario.Run.SCENARIO,
+              Scenario.Run.SCENARIO,
+              Scenario.Run.TWIN);
+    }
+    assertThat(Scenario.runOrder(Scenario.Baseline.SHORT, false))
         .containsExactly(Scenario.Run.TWIN, Scenario.Run.SCENARIO);
-    assertThat(Scenario.runOrder(Scenario.Baseline.NONE)).containsExactly(Scenario.Run.SCENARIO);
+  }
+
+  @Test
+  void nothingMeasuredIsTheFirstRunOfAColdJvm() {
+    assertThat(Scenario.runOrder(Scenario.Baseline.NONE, true))
+        .containsExactly(Scenario.Run.WARM_UP, Scenario.Run.SCENARIO);
+    assertThat(Scenario.runOrder(Scenario.Baseline.SHORT, true))
+        .containsExactly(Scenario.Run.WARM_UP, Scenario.Run.TWIN, Scenario.Run.SCENARIO);
+    assertThat(Scenario.runOrder(Scenario.Baseline.NONE, false))
+        .containsExactly(Scenario.Run.SCENARIO);
   }
 }
