@@ -7,6 +7,7 @@ import dev.fanout.history.DeliverySummary;
 import java.time.Clock;
 import java.util.List;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code fanout deliveries list}: the latest deliveries of one webhook, one line each. */
@@ -33,8 +34,7 @@ final class DeliveriesListCommand extends BaseCommand {
       description = "Deliveries shown at most (default ${DEFAULT-VALUE}); bounds memory.")
   int limit;
 
-  @Option(names = "--output", description = "text or json", defaultValue = "text")
-  String output;
+  @Mixin OutputOption output;
 
   @Override
   public Integer call() throws Exception {
@@ -47,7 +47,7 @@ final class DeliveriesListCommand extends BaseCommand {
     try (DeliveryHistory history = DeliveriesCommand.open(config())) {
       latest = history.latest(webhookId, from, failed, limit, err()::println);
     }
-    if (output.equals("json")) {
+    if (output.json()) {
       ArrayNode array = JSON.createArrayNode();
       for (DeliverySummary s : latest) {
         ObjectNode o = array.addObject();

@@ -10,7 +10,7 @@ import dev.fanout.history.HistoryRecord;
 import dev.fanout.text.SafeText;
 import java.io.StringWriter;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Parameters;
 
 /**
@@ -27,8 +27,7 @@ final class DeliveriesShowCommand extends BaseCommand {
   @Parameters(paramLabel = "DELIVERY_ID", description = "Delivery id (dlv_...).")
   String deliveryId;
 
-  @Option(names = "--output", description = "text or json", defaultValue = "text")
-  String output;
+  @Mixin OutputOption output;
 
   @Override
   public Integer call() throws Exception {
@@ -39,7 +38,7 @@ final class DeliveriesShowCommand extends BaseCommand {
     if (story.isEmpty()) {
       throw new CommandFailure("no history of delivery " + deliveryId);
     }
-    if (output.equals("json")) {
+    if (output.json()) {
       out().println(json(story));
       return ExitCodes.OK;
     }

@@ -30,8 +30,7 @@ final class DlqListCommand extends BaseCommand {
   @Option(names = "--limit", paramLabel = "N", description = "Show at most N dead letters.")
   Long limit;
 
-  @Option(names = "--output", description = "text or json", defaultValue = "text")
-  String output;
+  @Mixin OutputOption output;
 
   @Option(names = "--with-body", description = "With --output json: include the event body.")
   boolean withBody;
@@ -42,7 +41,7 @@ final class DlqListCommand extends BaseCommand {
     if (limit != null && limit < 1) {
       throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--limit must be > 0");
     }
-    boolean json = output.equals("json");
+    boolean json = output.json();
     PrintWriter out = out();
     if (!json) {
       out.printf(

@@ -11,7 +11,6 @@ import java.util.Map;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Option;
 
 @Command(
     name = "stats",
@@ -24,8 +23,7 @@ final class DlqStatsCommand extends BaseCommand {
 
   @Mixin DeadLetterFilterOptions filters;
 
-  @Option(names = "--output", description = "text or json", defaultValue = "text")
-  String output;
+  @Mixin OutputOption output;
 
   @Override
   public Integer call() throws Exception {
@@ -46,7 +44,7 @@ final class DlqStatsCommand extends BaseCommand {
           },
           new ProgressBar(err(), "dlq stats", null, DlqCommand.CLOCK));
     }
-    if (output.equals("json")) {
+    if (output.json()) {
       out().println(JSON.writeValueAsString(json(stats)));
     } else {
       text(out(), stats);

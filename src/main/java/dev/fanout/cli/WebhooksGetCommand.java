@@ -9,7 +9,7 @@ import dev.fanout.text.SafeText;
 import java.io.PrintWriter;
 import java.time.Instant;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Parameters;
 
 /**
@@ -24,11 +24,7 @@ final class WebhooksGetCommand extends BaseCommand {
   @Parameters(paramLabel = "ID", description = "Webhook id (wh_...).")
   String id;
 
-  @Option(
-      names = "--output",
-      description = "text or json (default: ${DEFAULT-VALUE}).",
-      defaultValue = "text")
-  OutputFormat output;
+  @Mixin OutputOption output;
 
   @Override
   public Integer call() throws Exception {
@@ -38,7 +34,7 @@ final class WebhooksGetCommand extends BaseCommand {
     }
     long version = SubscriptionCodec.version(s.source());
     Instant secretSince = SubscriptionCodec.secretCreatedAt(s.source());
-    if (output == OutputFormat.json) {
+    if (output.json()) {
       ObjectNode node = SubscriptionCodec.describe(s);
       node.put("version", version);
       node.put("secret_created_at", secretSince == null ? null : secretSince.toString());

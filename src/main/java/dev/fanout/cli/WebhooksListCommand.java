@@ -9,6 +9,7 @@ import dev.fanout.text.SafeText;
 import java.util.Comparator;
 import java.util.List;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 @Command(name = "list", description = "List every subscription (secrets are never shown).")
@@ -18,11 +19,7 @@ final class WebhooksListCommand extends BaseCommand {
   @Option(names = "--space", description = "Only this space.")
   String space;
 
-  @Option(
-      names = "--output",
-      description = "text or json (default: ${DEFAULT-VALUE}).",
-      defaultValue = "text")
-  OutputFormat output;
+  @Mixin OutputOption output;
 
   @Override
   public Integer call() throws Exception {
@@ -34,7 +31,7 @@ final class WebhooksListCommand extends BaseCommand {
               .sorted(Comparator.comparing(Subscription::spaceId).thenComparing(Subscription::id))
               .toList();
     }
-    if (output == OutputFormat.json) {
+    if (output.json()) {
       ArrayNode array = JSON.createArrayNode();
       all.forEach(s -> array.add(SubscriptionCodec.describe(s)));
       out().println(JSON.writerWithDefaultPrettyPrinter().writeValueAsString(array));
