@@ -11,4 +11,14 @@ public final class AdminFailure extends RuntimeException {
   public AdminFailure(String message) {
     super(message);
   }
+
+  /**
+   * A webhook whose secret cannot be read (its key is not configured, or its record is bound to
+   * another id or URL); {@code problem} says why and holds no key material, {@code consequence}
+   * what could therefore not be done.
+   */
+  static AdminFailure unreadableSecret(String webhookId, String problem, String consequence) {
+    return new AdminFailure(
+        "webhook " + webhookId + ": its secret cannot be read (" + problem + "), " + consequence);
+  }
 }

@@ -36,12 +36,10 @@ public final class SecretRotation {
       throw new AdminFailure("the grace period must be between 0 and " + MAX_GRACE.toDays() + "d");
     }
     if (!grace.isZero() && current.secret() != null && current.secret().problem() != null) {
-      throw new AdminFailure(
-          "webhook "
-              + current.id()
-              + ": its current secret cannot be read ("
-              + current.secret().problem()
-              + "), so it cannot be kept for a grace period; rotate with --grace 0s");
+      throw AdminFailure.unreadableSecret(
+          current.id(),
+          current.secret().problem(),
+          "so it cannot be kept for a grace period; rotate with --grace 0s");
     }
     boolean keep = current.secret() != null && !grace.isZero();
     return new Subscription(

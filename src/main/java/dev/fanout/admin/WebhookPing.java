@@ -62,12 +62,8 @@ public final class WebhookPing {
    */
   public Result ping(Subscription webhook) throws InterruptedException {
     if (webhook.secretProblem() != null) {
-      throw new AdminFailure(
-          "webhook "
-              + webhook.id()
-              + ": its secret cannot be read ("
-              + webhook.secretProblem()
-              + "); nothing was sent");
+      throw AdminFailure.unreadableSecret(
+          webhook.id(), webhook.secretProblem(), "so nothing was sent");
     }
     Instant now = clock.instant();
     String eventId = "evt_ping_" + UUID.randomUUID().toString().replace("-", "");

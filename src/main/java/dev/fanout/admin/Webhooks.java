@@ -173,12 +173,10 @@ public final class Webhooks implements AutoCloseable {
    */
   byte[] encode(Subscription webhook, long version, Instant secretCreatedAt) {
     if (webhook.secretProblem() != null) {
-      throw new AdminFailure(
-          "webhook "
-              + webhook.id()
-              + ": its secret cannot be read ("
-              + webhook.secretProblem()
-              + "), so it cannot be written again; configure its key, or replace the secret with"
+      throw AdminFailure.unreadableSecret(
+          webhook.id(),
+          webhook.secretProblem(),
+          "so it cannot be written again; configure its key, or replace the secret with"
               + " rotate-secret --grace 0s");
     }
     byte[] value;
