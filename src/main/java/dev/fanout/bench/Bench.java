@@ -13,8 +13,8 @@ import java.util.Map;
  *
  * <p>A named scenario sets the options of a topology users have ({@link Scenario}); {@code all}
  * runs every one in turn, and a summary table follows the runs. With {@code --history both} each
- * scenario runs after a warm-up with delivery history on, off, off and on, and the cost of history
- * is reported ({@link HistoryMode}).
+ * scenario runs after two warm-ups with delivery history on, off, off and on, and the cost of
+ * history is reported ({@link HistoryMode}).
  */
 public final class Bench {
   private Bench() {}
@@ -71,13 +71,15 @@ public final class Bench {
                 case ON -> "";
                 case OFF -> ", history off";
                 case BOTH ->
-                    i == 0 ? ", warm-up" : (enabled ? ", history on " : ", history off ") + i;
+                    i < HistoryMode.WARM_UPS
+                        ? ", warm-up " + (i + 1)
+                        : (enabled ? ", history on " : ", history off ") + (i - 1);
               };
-          // With history both, the first pass is the warm-up.
+          // With history both, the first passes are the warm-up.
           boolean warmUp = history != HistoryMode.BOTH;
           List<RunResult> results =
               runScenario(runConfig, scenario, suffix, warmUp, given, out, err, runs, notes);
-          if (history == HistoryMode.BOTH && i > 0) {
+          if (history == HistoryMode.BOTH && i >= HistoryMode.WARM_UPS) {
             (enabled ? on : off).addAll(results);
           }
         }
