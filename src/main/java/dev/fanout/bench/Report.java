@@ -97,27 +97,38 @@ final class Report {
     out.flush();
   }
 
-  /** How a scenario's healthy webhooks fared against the same layout all healthy. */
   /**
    * The scenario's runs against its all-healthy twin's, by mean healthy rate and mean healthy p99.
+   * The healthy rate counts every delivery to a healthy webhook, so the twin, with every webhook
+   * healthy, delivers to more of them; the rate per healthy webhook (the events per second each one
+   * gets) is printed beside it.
    */
   static String comparison(String name, List<RunResult> scenario, List<RunResult> allHealthy) {
     double rate = mean(scenario, RunResult::rate);
     double healthyRate = mean(allHealthy, RunResult::rate);
+    double perWebhook = mean(scenario, r -> perHealthyWebhook(r.rate(), r.options()));
+    double healthyPerWebhook = mean(allHealthy, r -> perHealthyWebhook(r.rate(), r.options()));
     double p99 = mean(scenario, RunResult::p99Millis);
     double healthyP99 = mean(allHealthy, RunResult::p99Millis);
     return String.format(
         Locale.ROOT,
         "%s against all healthy (%d runs each, means): healthy rate %.2f x (%.0f / %.0f"
-            + " deliveries/s), healthy p99 %s x (%s / %s ms)",
+            + " deliveries/s), per healthy webhook %.2f x, healthy p99 %s x (%s / %s ms)",
         name,
         scenario.size(),
         rate / healthyRate,
         rate,
         healthyRate,
+        perWebhook / healthyPerWebhook,
         number(p99 / healthyP99, 2),
         number(p99, 1),
         number(healthyP99, 1));
+  }
+
+  /** Deliveries per second to each healthy webhook of a run with these options. */
+  static double perHealthyWebhook(double rate, BenchOptions o) {
+    int healthy = o.allHealthy() ? o.fanout() : o.fanout() - o.blackHoles() - o.failing();
+    return rate / healthy;
   }
 
   /**
