@@ -9,6 +9,7 @@ import dev.fanout.history.HistoryRecord;
 import dev.fanout.history.LatestDeliveries;
 import dev.fanout.kafka.FanoutHeaders;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -31,16 +32,26 @@ import org.apache.kafka.common.utils.Utils;
  *                    the start ─► LatestDeliveries (bounded by the limit)
  *   story(delivery)  the one attempts partition its key maps to (murmur2, as the producer's
  *                    default partitioner) ─► its records, in order
- *                    + every dead-letter partition ─► records whose fanout.delivery.id is it
+ *                    + every dead-letter partition ─► records whose fanout.delivery.id is it:
+ *                      from offsetsForTimes(its first record − 1 h) when the history holds the
+ *                      delivery's beginning, else from the start
  * </pre>
  *
- * Records that are not history records (a foreign producer) are skipped. Memory holds the limit's
- * worth of summaries, or one delivery's records ({@value #MAX_STORY} at most of each kind). Not
- * thread-safe; owns its consumer.
+ * A dead letter is stamped when it is written, which is never before its delivery's first attempt
+ * or hold, so the dead-letter topic need not be read from before the delivery began (less an hour,
+ * for clocks that disagree). When the delivery's first record has expired from the attempts topic,
+ * its first dead letter may be older than anything left there, and the whole topic is read.
+ *
+ * <p>Records that are not history records (a foreign producer) are skipped. Memory holds the
+ * limit's worth of summaries, or one delivery's records ({@value #MAX_STORY} at most of each kind).
+ * Not thread-safe; owns its consumer.
  */
 public final class KafkaDeliveryHistory implements DeliveryHistory {
   /** Records of one delivery kept at most; a story longer than that keeps its latest ones. */
   static final int MAX_STORY = 10_000;
+
+  /** How much earlier than a delivery's first record its dead letters are looked for. */
+  static final Duration CLOCK_MARGIN = Duration.ofHours(1);
 
   private final org.apache.kafka.clients.consumer.Consumer<byte[], byte[]> consumer;
   private final String attemptsTopic;
@@ -103,6 +114,7 @@ public final class KafkaDeliveryHistory implements DeliveryHistory {
         new TopicPartition(attemptsTopic, partitionOf(deliveryId, partitions.size()));
     byte[] key = deliveryId.getBytes(StandardCharsets.UTF_8);
     List<HistoryRecord> history = new ArrayList<>();
+    HistoryRecord[] first = new HistoryRecord[1];
     scan.scan(
         attemptsTopic + " partition " + home.partition(),
         consumer.beginningOffsets(List.of(home)),
@@ -110,6 +122,9 @@ public final class KafkaDeliveryHistory implements DeliveryHistory {
           if (java.util.Arrays.equals(key, r.key())) {
             HistoryRecord h = decode(r);
             if (h != null) {
+              if (first[0] == null) {
+                first[0] = h;
+              }
               keepLatest(history, h);
             }
           }
@@ -119,7 +134,7 @@ public final class KafkaDeliveryHistory implements DeliveryHistory {
     List<DeadLetterEntry> deadLetters = new ArrayList<>();
     scan.scan(
         dlqTopic,
-        consumer.beginningOffsets(partitions(dlqTopic)),
+        deadLettersFrom(first[0]),
         r -> {
           if (deliveryId.equals(header(r, FanoutHeaders.DELIVERY_ID))) {
             keepLatest(deadLetters, deadLetter(r));
@@ -127,6 +142,37 @@ public final class KafkaDeliveryHistory implements DeliveryHistory {
         },
         progress);
     return new DeliveryStory(deliveryId, history, deadLetters);
+  }
+
+  /**
+   * Where to read the dead-letter topic from for a delivery whose earliest record left in the
+   * attempts topic is {@code first} (null: none).
+   */
+  private Map<TopicPartition, Long> deadLettersFrom(HistoryRecord first) {
+    List<TopicPartition> partitions = partitions(dlqTopic);
+    Map<TopicPartition, Long> from = new HashMap<>(consumer.beginningOffsets(partitions));
+    if (first == null || !beginsDelivery(first)) {
+      return from;
+    }
+    long since = first.at().minus(CLOCK_MARGIN).toEpochMilli();
+    Map<TopicPartition, Long> times = new HashMap<>();
+    partitions.forEach(tp -> times.put(tp, since));
+    Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
+    consumer
+        .offsetsForTimes(times)
+        .forEach(
+            (tp, found) ->
+                // null: nothing was written there since then
+                from.put(tp, found != null ? found.offset() : end.get(tp)));
+    return from;
+  }
+
+  /** Whether a history record is the first of its delivery: nothing can have happened before it. */
+  static boolean beginsDelivery(HistoryRecord r) {
+    if (r.replays() != 0) {
+      return false;
+    }
+    return HistoryRecord.ATTEMPT.equals(r.kind()) ? r.attempt() == 1 : r.attempt() == 0;
   }
 
   private static <T> void keepLatest(List<T> list, T item) {
