@@ -43,13 +43,8 @@ class DeliveryStoryIT {
 
   @Test
   void aDeliveryWhoseBeginningIsInTheHistoryIsLookedForFromThenOn() throws Exception {
-    String id = "dlv_story_begun";
     // A dead letter of the same id from before the delivery began: only a full read finds it.
-    deadLetter(id, NOW.minus(Duration.ofDays(2)), "stale");
-    attempt(id, 1, 0, NOW.minus(Duration.ofMinutes(10)));
-    deadLetter(id, NOW.minus(Duration.ofMinutes(5)), "retries_exhausted");
-
-    DeliveryStory story = story(id);
+    DeliveryStory story = storyAfter("dlv_story_begun", "stale", 0);
 
     assertThat(story.history()).hasSize(1);
     assertThat(story.deadLetters())
@@ -59,13 +54,8 @@ class DeliveryStoryIT {
 
   @Test
   void aDeliveryWhoseBeginningHasExpiredIsLookedForInTheWholeTopic() throws Exception {
-    String id = "dlv_story_midway";
-    deadLetter(id, NOW.minus(Duration.ofDays(2)), "retries_exhausted");
-    // Left in the history: a replay's first attempt, days later.
-    attempt(id, 1, 1, NOW.minus(Duration.ofMinutes(10)));
-    deadLetter(id, NOW.minus(Duration.ofMinutes(5)), "retries_exhausted");
-
-    DeliveryStory story = story(id);
+    // Left in the history: a replay's first attempt, days after the first dead letter.
+    DeliveryStory story = storyAfter("dlv_story_midway", "retries_exhausted", 1);
 
     assertThat(story.deadLetters())
         .extracting(DeadLetterEntry::at)
@@ -102,6 +92,17 @@ class DeliveryStoryIT {
     assertThat(story(id).deadLetters())
         .extracting(DeadLetterEntry::reason)
         .containsExactly("secret_unavailable");
+  }
+
+  /**
+   * The story of a delivery with a dead letter two days old ({@code oldReason}), then an attempt 1
+   * of replay {@code replays} ten minutes ago, then a dead letter five minutes ago.
+   */
+  private DeliveryStory storyAfter(String id, String oldReason, int replays) throws Exception {
+    deadLetter(id, NOW.minus(Duration.ofDays(2)), oldReason);
+    attempt(id, 1, replays, NOW.minus(Duration.ofMinutes(10)));
+    deadLetter(id, NOW.minus(Duration.ofMinutes(5)), "retries_exhausted");
+    return story(id);
   }
 
   private DeliveryStory story(String id) {
