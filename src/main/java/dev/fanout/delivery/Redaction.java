@@ -67,9 +67,7 @@ public final class Redaction {
           add(values, entry);
           int comma = entry.indexOf(',');
           if (comma >= 0) {
-            String base64 = entry.substring(comma + 1);
-            add(values, base64);
-            add(values, base64.replace("/", "\\/"));
+            addJsonForms(values, entry.substring(comma + 1));
           }
         }
       }
@@ -87,10 +85,20 @@ public final class Redaction {
       return;
     }
     String text = secret.reveal();
-    add(values, text);
+    addJsonForms(values, text);
     if (text.startsWith(WHSEC)) {
-      add(values, text.substring(WHSEC.length()));
+      addJsonForms(values, text.substring(WHSEC.length()));
     }
+  }
+
+  /**
+   * A value as it is, and as a JSON encoder may write it: {@code /} as {@code \/} (PHP's default)
+   * and {@code +} as {@code \u002B} (.NET's default). Base64 holds both.
+   */
+  private static void addJsonForms(List<String> values, String value) {
+    add(values, value);
+    add(values, value.replace("/", "\\/"));
+    add(values, value.replace("+", "\\u002B"));
   }
 
   private static void add(List<String> values, String value) {

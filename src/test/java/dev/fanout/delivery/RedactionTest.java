@@ -141,6 +141,26 @@ class RedactionTest {
   }
 
   @Test
+  void aSecretAsAJsonEncoderEscapesItIsTakenOutToo() {
+    // Base64 with both characters that JSON encoders escape: '/' (PHP) and '+' (.NET).
+    String key = "ab/cd+ef/gh+ij/kl+mn/op+qr/st+uv/wx+yz==";
+    Subscription subscription = subscription("whsec_" + key, null);
+    WebhookRequest request = request(subscription, NOW);
+    String answer =
+        "{\"php\":\""
+            + key.replace("/", "\\/")
+            + "\",\"dotnet\":\""
+            + key.replace("+", "\\u002B")
+            + "\"}";
+
+    ResponseSnippet redacted =
+        Redaction.apply(
+            new ResponseSnippet("application/json", answer, false), request, subscription);
+
+    assertThat(redacted.text()).isEqualTo("{\"php\":\"[redacted]\",\"dotnet\":\"[redacted]\"}");
+  }
+
+  @Test
   void aSignatureCutOffByTheCapLeavesNoStartBehind() {
     Subscription subscription = subscription(CURRENT, null);
     WebhookRequest request = request(subscription, NOW);
