@@ -248,9 +248,10 @@ public final class DeliveryEngine {
           Outcome outcome = OutcomeClassifier.classify(result);
           scheduler.release(permit, outcome);
           // Decided before the attempt is reported, so that the attempt that uses up the last
-          // retry is reported as what it is: the end of the delivery, not one more retry.
+          // retry is reported as what it is: the end of the delivery, not one more retry. A task
+          // whose partition was revoked meanwhile ends fenced, and the next owner decides.
           Retries.Plan plan =
-              outcome instanceof Outcome.Retry retry
+              outcome instanceof Outcome.Retry retry && source.owned()
                   ? retries.afterFailure(attempted, retry)
                   : null;
           Outcome reported = asReported(outcome, plan);
@@ -260,7 +261,7 @@ public final class DeliveryEngine {
           ResponseSnippet snippet = snippetOf(result, sent, attempted);
           safely(
               () -> listener.attemptFinished(attempted, reported, Duration.ofNanos(rtt), snippet));
-          settle(attempted, outcome, plan, source, done);
+          settle(attempted, reported, plan, source, done);
         };
     // The result is handled on the thread that completes it, the HTTP client's I/O thread: no hand
     // over per delivery. Nothing on that path blocks (the next request is handed to the client
@@ -317,6 +318,7 @@ public final class DeliveryEngine {
   }
 
   /**
+   * @param outcome as reported: a retry whose plan gives up is already a dead letter
    * @param plan for a {@link Outcome.Retry}, what {@link Retries#afterFailure} decided; else null
    */
   private void settle(
@@ -337,17 +339,13 @@ public final class DeliveryEngine {
       writeDeadLetter(deadLetterOf(task, d.reason(), d.status(), d.message()), source, done);
     } else {
       Outcome.Retry retry = (Outcome.Retry) outcome;
-      if (plan instanceof Retries.Later later) {
-        handOver(
-            task,
-            later.dueAt(),
-            source,
-            done,
-            tier -> listener.retryScheduled(task, retry, tier, later.delay()));
-      } else {
-        String reason = ((Retries.GiveUp) plan).reason();
-        writeDeadLetter(deadLetterOf(task, reason, retry.status(), retry.message()), source, done);
-      }
+      Retries.Later later = (Retries.Later) plan;
+      handOver(
+          task,
+          later.dueAt(),
+          source,
+          done,
+          tier -> listener.retryScheduled(task, retry, tier, later.delay()));
     }
   }
 

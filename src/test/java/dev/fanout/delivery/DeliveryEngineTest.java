@@ -988,6 +988,23 @@ class DeliveryEngineTest {
   }
 
   @Test
+  void aLastAttemptWhosePartitionWasRevokedIsReportedAsARetryNotADeadLetter() throws Exception {
+    sender.holdResponses();
+    CompletableFuture<Void> done = engine.deliver(taskAfter(3, NOW.minusSeconds(60)), source);
+    CompletableFuture<HttpResult> response = nextPending(sender.pending);
+
+    source.owned = false;
+    response.complete(new HttpResult.Response(500, null));
+
+    awaitDone(done);
+    // The next owner makes this attempt again: it has not ended the delivery.
+    assertThat(listener.attempts).hasSize(1);
+    assertThat(listener.attempts.get(0).outcome()).isInstanceOf(Outcome.Retry.class);
+    assertThat(deadLetters.written).isEmpty();
+    assertThat(listener.fenced).hasSize(1);
+  }
+
+  @Test
   void aWaitingTaskOfARevokedPartitionIsNotSent() throws Exception {
     sender.holdResponses();
     CompletableFuture<Void> first = engine.deliver(firstTask(), source);
