@@ -24,17 +24,17 @@ final class SecretsReencryptCommand extends BaseCommand {
 
   @Override
   public Integer call() throws Exception {
-    // Read plain secrets even where the policy refuses them: encrypting them is what this command
-    // is for, and what it writes is encrypted either way. Every other rule stays as configured:
-    // with
-    // security.require-authenticated-config=true an unsigned record is not read, so not signed.
+    // Read plain secrets and secrets bound the old way even where the policy refuses them:
+    // rewriting them is what this command is for (the worker's message for either says to run
+    // it), and what it writes is encrypted and bound either way. The last rule stays as
+    // configured: with security.require-authenticated-config=true an unsigned record is not read,
+    // so not signed.
     var security = SubscriptionCodec.Policy.of(config().security());
     SubscriptionCodec codec =
         new SubscriptionCodec(
             cipher(),
             recordKeys(),
-            new SubscriptionCodec.Policy(
-                true, security.acceptLegacySecretBinding(), security.requireAuthenticatedConfig()));
+            new SubscriptionCodec.Policy(true, true, security.requireAuthenticatedConfig()));
     SecretReencryption.Report report;
     try (Webhooks webhooks = webhooks(codec)) {
       report = new SecretReencryption(webhooks).run(dryRun);
