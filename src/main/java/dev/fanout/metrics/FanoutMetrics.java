@@ -118,11 +118,12 @@ public final class FanoutMetrics
     Meters.PARTITIONS_STUCK.gauge(stuck).register(registry);
   }
 
-  /** Records consumed and not committed: at most what a crash now would make the group redo. */
+  /** DNS lookups still running after their callers were released (delivery.dns-lookup-timeout). */
   public void bindOverdueLookups(Supplier<Number> overdue) {
     Meters.DNS_LOOKUPS_OVERDUE.gauge(overdue).register(registry);
   }
 
+  /** Records consumed and not committed: at most what a crash now would make the group redo. */
   public void bindUncommitted(Supplier<Number> uncommitted) {
     Meters.UNCOMMITTED_RECORDS.gauge(uncommitted).register(registry);
   }
