@@ -7,8 +7,12 @@ import java.util.ArrayList;
 import java.util.List;
 import picocli.CommandLine;
 
-/** Runs the {@code fanout} command line in process against a harness's topics. */
-final class CliRun {
+/**
+ * Runs the {@code fanout} command line in process against a harness's topics. Holds the commands'
+ * environment ({@code BaseCommand.environment}, a static) until {@link #close}, which gives the
+ * process's back, so no later test sees this one's keys.
+ */
+final class CliRun implements AutoCloseable {
   private final FanoutHarness fanout;
   private StringWriter out = new StringWriter();
   private StringWriter err = new StringWriter();
@@ -51,5 +55,10 @@ final class CliRun {
 
   String err() {
     return err.toString();
+  }
+
+  @Override
+  public void close() {
+    BaseCommand.environment = System.getenv();
   }
 }

@@ -69,6 +69,9 @@ class DlqInspectIT {
 
   @AfterAll
   void stop() throws Exception {
+    if (cli != null) {
+      cli.close();
+    }
     fanout.close();
   }
 

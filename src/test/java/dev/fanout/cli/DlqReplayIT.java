@@ -44,6 +44,9 @@ class DlqReplayIT {
 
   @AfterEach
   void stop() throws Exception {
+    if (cli != null) {
+      cli.close();
+    }
     fanout.close();
     receiver.close();
   }

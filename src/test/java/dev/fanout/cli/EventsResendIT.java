@@ -31,6 +31,9 @@ class EventsResendIT {
 
   @AfterEach
   void stop() throws Exception {
+    if (cli != null) {
+      cli.close();
+    }
     fanout.close();
     receiver.close();
   }

@@ -40,7 +40,9 @@ class ConfigForgeryIT {
 
   @AfterEach
   void stop() throws Exception {
-    fanout.close();
+    if (fanout != null) {
+      fanout.close();
+    }
     receiver.close();
   }
 

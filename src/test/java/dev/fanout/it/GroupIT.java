@@ -32,7 +32,9 @@ class GroupIT {
 
   @AfterEach
   void stop() throws Exception {
-    fanout.close();
+    if (fanout != null) {
+      fanout.close();
+    }
     receiver.close();
   }
 

@@ -31,7 +31,9 @@ class RetryTierIT {
 
   @AfterEach
   void stop() throws Exception {
-    fanout.close();
+    if (fanout != null) {
+      fanout.close();
+    }
     receiver.close();
   }
 

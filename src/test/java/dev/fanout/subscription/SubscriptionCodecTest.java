@@ -762,18 +762,8 @@ class SubscriptionCodecTest {
 
   /** A secret field as releases before the space and URL were bound wrote it. */
   private static String legacySecret(String webhookId) throws Exception {
-    byte[] nonce = new byte[12];
-    javax.crypto.Cipher cipher = javax.crypto.Cipher.getInstance("AES/GCM/NoPadding");
-    cipher.init(
-        javax.crypto.Cipher.ENCRYPT_MODE,
-        new javax.crypto.spec.SecretKeySpec(Base64.getDecoder().decode(KEY), "AES"),
-        new javax.crypto.spec.GCMParameterSpec(128, nonce));
-    cipher.updateAAD(webhookId.getBytes(StandardCharsets.UTF_8));
-    byte[] sealed = cipher.doFinal(SECRET.getBytes(StandardCharsets.UTF_8));
-    byte[] all = new byte[nonce.length + sealed.length];
-    System.arraycopy(sealed, 0, all, nonce.length, sealed.length);
     return ", \"secret\": {\"key_id\": \"k1\", \"ciphertext\": \""
-        + Base64.getEncoder().encodeToString(all)
+        + dev.fanout.signing.LegacyCiphertext.of(KEY, webhookId, SECRET)
         + "\"}";
   }
 

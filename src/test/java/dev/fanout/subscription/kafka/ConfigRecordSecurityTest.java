@@ -57,7 +57,7 @@ class ConfigRecordSecurityTest {
   }
 
   @Test
-  void anUnsignedRecordIsRefusedAsUnauthenticatedAndTheSignedOneStays() {
+  void aTamperedRecordIsRefusedAsUnauthenticatedAndTheSignedOneStays() {
     SubscriptionCodec required = codec(new SubscriptionCodec.Policy(false, true, true));
     byte[] signed = required.encode("wh_1", "s", url("a"), List.of("*"), true, null, "");
     byte[] forged =
@@ -65,6 +65,7 @@ class ConfigRecordSecurityTest {
             .replace("a.example.com", "attacker.example")
             .replace("\"version\":1", "\"version\":2")
             .getBytes(StandardCharsets.UTF_8);
+    assertThat(new String(forged, StandardCharsets.UTF_8)).contains("attacker.example");
 
     CompactedTopicSubscriptionStore store = read(required, signed, forged);
 
