@@ -85,21 +85,7 @@ public final class Webhooks implements AutoCloseable {
 
   /** {@link #update} of {@code enabled} alone. */
   public Subscription setEnabled(String id, boolean enabled) {
-    return update(
-        id,
-        s ->
-            new Subscription(
-                s.id(),
-                s.spaceId(),
-                s.url(),
-                s.events(),
-                enabled,
-                s.secret(),
-                s.previousSecret(),
-                s.previousSecretExpiresAt(),
-                s.description(),
-                s.rateLimitPerSecond(),
-                s.source()));
+    return update(id, s -> s.withEnabled(enabled));
   }
 
   /**

@@ -66,4 +66,20 @@ public record Subscription(
     }
     return now.isBefore(previousSecretExpiresAt) ? previousSecret : null;
   }
+
+  /** The same webhook, switched on or off. */
+  public Subscription withEnabled(boolean on) {
+    return new Subscription(
+        id,
+        spaceId,
+        url,
+        events,
+        on,
+        secret,
+        previousSecret,
+        previousSecretExpiresAt,
+        description,
+        rateLimitPerSecond,
+        source);
+  }
 }
