@@ -106,6 +106,8 @@ public final class HistoryCodec {
     return true;
   }
 
+  private static final char[] HEX = "0123456789abcdef".toCharArray();
+
   private static void escaped(StringBuilder json, String value) {
     for (int i = 0; i < value.length(); i++) {
       char c = value.charAt(i);
@@ -117,7 +119,9 @@ public final class HistoryCodec {
         case '\t' -> json.append("\\t");
         default -> {
           if (c < 0x20) {
-            json.append(String.format("\\u%04x", (int) c));
+            // A control character as a six-character escape, without a format string per
+            // character (a binary response snippet may hold hundreds).
+            json.append("\\u00").append(HEX[c >> 4]).append(HEX[c & 0xF]);
           } else {
             json.append(c);
           }
