@@ -124,7 +124,7 @@ public record Scenario(String name, Map<String, String> flags, Baseline baseline
    * and are compared by their means, so drift that is linear in time falls on both alike; a short
    * twin (beside a long backlog) runs once, before the scenario.
    *
-   * @param warmUp whether to start with a warm-up run (a twin of the same length always does)
+   * @param warmUp whether to start with a warm-up run
    */
   static List<Run> runOrder(Baseline baseline, boolean warmUp) {
     List<Run> measured =
@@ -133,7 +133,7 @@ public record Scenario(String name, Map<String, String> flags, Baseline baseline
           case SAME -> List.of(Run.TWIN, Run.SCENARIO, Run.SCENARIO, Run.TWIN);
           case SHORT -> List.of(Run.TWIN, Run.SCENARIO);
         };
-    if (!warmUp && baseline != Baseline.SAME) {
+    if (!warmUp) {
       return measured;
     }
     List<Run> order = new ArrayList<>(measured.size() + 1);
