@@ -82,16 +82,22 @@ public final class WebhookPing {
     Origin origin = new Origin("(ping)", -1, -1, null, now);
     long started = System.nanoTime();
     HttpResult result;
+    var sent = sender.send(WebhookRequests.build(DeliveryTask.first(event, webhook, origin), now));
     try {
-      result =
-          sender
-              .send(WebhookRequests.build(DeliveryTask.first(event, webhook, origin), now))
-              .get(timeout.plus(MARGIN).toMillis(), TimeUnit.MILLISECONDS);
-    } catch (ExecutionException | TimeoutException e) {
+      result = sent.get(timeout.plus(MARGIN).toMillis(), TimeUnit.MILLISECONDS);
+    } catch (TimeoutException e) {
+      sent.cancel(true);
       result =
           new HttpResult.Failure(
               HttpResult.Kind.TIMEOUT,
               "no result within " + timeout.plus(MARGIN).toSeconds() + " s");
+    } catch (ExecutionException e) {
+      // The sender answers failures with a result; this is a fault of its own. Its type only: a
+      // message could hold anything.
+      result =
+          new HttpResult.Failure(
+              HttpResult.Kind.CONNECT,
+              "the request failed: " + e.getCause().getClass().getSimpleName());
     }
     return new Result(eventId, result, Duration.ofNanos(System.nanoTime() - started));
   }
