@@ -108,10 +108,9 @@ public final class SubscriptionCodec {
 
   /**
    * A codec with the {@link Policy#DEFAULTS} and no config keys: plaintext secrets are neither
-   * written nor used, whatever {@code requireEncryptedSecrets} says (it is kept for callers that
-   * predate the policy).
+   * written nor used.
    */
-  public SubscriptionCodec(SecretCipher cipher, boolean requireEncryptedSecrets) {
+  public SubscriptionCodec(SecretCipher cipher) {
     this(cipher, RecordMac.none(), Policy.DEFAULTS);
   }
 

@@ -25,7 +25,7 @@ class SecretReencryptionTest {
 
   private final MutableClock clock = new MutableClock(Instant.parse("2026-11-30T10:00:00Z"));
   private final LogConfigTopic topic =
-      new LogConfigTopic(new SubscriptionCodec(SecretCipher.none(), false));
+      new LogConfigTopic(new SubscriptionCodec(SecretCipher.none()));
 
   @Test
   void movesEverySecretNotUnderTheFirstKeyAndLeavesTheRest() {

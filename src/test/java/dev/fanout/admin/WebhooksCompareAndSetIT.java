@@ -19,7 +19,7 @@ import org.junit.jupiter.api.Test;
  * that writes the competing change between the loser's read and its write.
  */
 class WebhooksCompareAndSetIT {
-  private final SubscriptionCodec codec = new SubscriptionCodec(SecretCipher.none(), false);
+  private final SubscriptionCodec codec = new SubscriptionCodec(SecretCipher.none());
   private FanoutHarness fanout;
 
   @BeforeEach

@@ -22,7 +22,7 @@ class WebhooksTest {
   private static final Instant T0 = Instant.parse("2026-11-30T10:00:00Z");
   private static final String K1 = "k1:" + Base64.getEncoder().encodeToString(new byte[32]);
 
-  private final SubscriptionCodec codec = new SubscriptionCodec(SecretCipher.parse(K1), false);
+  private final SubscriptionCodec codec = new SubscriptionCodec(SecretCipher.parse(K1));
   private final LogConfigTopic topic = new LogConfigTopic(codec);
   private final MutableClock clock = new MutableClock(T0);
 
@@ -131,7 +131,7 @@ class WebhooksTest {
 
   @Test
   void refusesToStoreASecretInTheClearWithoutAKey() {
-    SubscriptionCodec strict = new SubscriptionCodec(SecretCipher.none(), true);
+    SubscriptionCodec strict = new SubscriptionCodec(SecretCipher.none());
     Webhooks webhooks = new Webhooks(new LogConfigTopic(strict), strict, clock);
 
     assertThatThrownBy(
@@ -151,7 +151,7 @@ class WebhooksTest {
         .add(webhook("wh_1", new SigningSecret("old-0123456789abcdef")));
     SubscriptionCodec otherKey =
         new SubscriptionCodec(
-            SecretCipher.parse("k2:" + Base64.getEncoder().encodeToString(new byte[32])), false);
+            SecretCipher.parse("k2:" + Base64.getEncoder().encodeToString(new byte[32])));
     Webhooks webhooks = new Webhooks(topic.readWith(otherKey), otherKey, clock);
 
     assertThatThrownBy(() -> webhooks.setEnabled("wh_1", false))

@@ -129,7 +129,7 @@ final class FaultRun implements AutoCloseable {
     for (int i = 0; i < SPACES; i++) {
       spaces.add("space_" + i);
     }
-    SubscriptionCodec codec = new SubscriptionCodec(SecretCipher.parse(secretKeys), false);
+    SubscriptionCodec codec = new SubscriptionCodec(SecretCipher.parse(secretKeys));
     for (Map.Entry<String, Receivers.Behaviour> e : endpointBehaviours.entrySet()) {
       URI url = receivers.start("/" + e.getKey(), e.getValue());
       endpoints.add(e.getKey());

@@ -92,7 +92,7 @@ class SubscriptionCodecTest {
             + encrypted.ciphertext()
             + "\", \"aad\": 2}";
 
-    Subscription s = new SubscriptionCodec(cipher, true).decode("wh_1", bytes(json(secretJson)));
+    Subscription s = new SubscriptionCodec(cipher).decode("wh_1", bytes(json(secretJson)));
 
     assertThat(s.secret().reveal()).isEqualTo(SECRET);
   }
@@ -117,7 +117,7 @@ class SubscriptionCodecTest {
 
   @Test
   void aPlainSecretWhenEncryptedSecretsAreRequiredFailsClosed() throws Exception {
-    SubscriptionCodec strict = new SubscriptionCodec(SecretCipher.parse("k1:" + KEY), true);
+    SubscriptionCodec strict = new SubscriptionCodec(SecretCipher.parse("k1:" + KEY));
 
     Subscription s = strict.decode("wh_1", bytes(json(", \"secret\": \"" + SECRET + "\"")));
 
@@ -141,7 +141,7 @@ class SubscriptionCodecTest {
             + forOther.ciphertext()
             + "\", \"aad\": 2}";
 
-    Subscription s = new SubscriptionCodec(cipher, false).decode("wh_1", bytes(json(secretJson)));
+    Subscription s = new SubscriptionCodec(cipher).decode("wh_1", bytes(json(secretJson)));
 
     assertThat(s.secretProblem())
         .startsWith("secret:")
@@ -403,7 +403,7 @@ class SubscriptionCodecTest {
 
   @Test
   void encodeWithKeyStoresEncryptedSecretThatDecodesBack() throws Exception {
-    SubscriptionCodec codec = new SubscriptionCodec(SecretCipher.parse("k1:" + KEY), true);
+    SubscriptionCodec codec = new SubscriptionCodec(SecretCipher.parse("k1:" + KEY));
 
     byte[] value =
         codec.encode(
@@ -483,15 +483,13 @@ class SubscriptionCodecTest {
         .hasMessageNotContaining(SECRET);
     // The older constructor keeps the secure default whatever its flag says.
     assertThatThrownBy(
-            () ->
-                encode(
-                    new SubscriptionCodec(SecretCipher.none(), false), new SigningSecret(SECRET)))
+            () -> encode(new SubscriptionCodec(SecretCipher.none()), new SigningSecret(SECRET)))
         .isInstanceOf(SubscriptionRefusedException.class);
   }
 
   @Test
   void encodeWithoutKeyStillWritesAnUnsignedWebhook() throws Exception {
-    SubscriptionCodec defaults = new SubscriptionCodec(SecretCipher.none(), false);
+    SubscriptionCodec defaults = new SubscriptionCodec(SecretCipher.none());
 
     byte[] value = encode(defaults, null);
 
@@ -512,7 +510,7 @@ class SubscriptionCodecTest {
 
   @Test
   void encodeBindsTheSecretToItsIdSpaceAndUrlAndMarksTheBinding() throws Exception {
-    SubscriptionCodec codec = new SubscriptionCodec(SecretCipher.parse("k1:" + KEY), true);
+    SubscriptionCodec codec = new SubscriptionCodec(SecretCipher.parse("k1:" + KEY));
 
     JsonNode secret = JSON.readTree(encode(codec, new SigningSecret(SECRET))).get("secret");
 
@@ -531,7 +529,7 @@ class SubscriptionCodecTest {
   @ParameterizedTest
   @ValueSource(strings = {"url", "space_id"})
   void aRecordRepointedWithoutTheKeyFailsClosed(String field) throws Exception {
-    SubscriptionCodec codec = new SubscriptionCodec(SecretCipher.parse("k1:" + KEY), true);
+    SubscriptionCodec codec = new SubscriptionCodec(SecretCipher.parse("k1:" + KEY));
     ObjectNode forged = (ObjectNode) JSON.readTree(encode(codec, new SigningSecret(SECRET)));
     forged.put(field, field.equals("url") ? "https://attacker.example/steal" : "space_evil");
 
@@ -578,7 +576,7 @@ class SubscriptionCodecTest {
             ", \"secret\": {\"key_id\": \"k1\", \"ciphertext\": \"AAAAAAAAAAAAAAAAAAAA\", \"aad\": 3}");
 
     Subscription s =
-        new SubscriptionCodec(SecretCipher.parse("k1:" + KEY), true).decode("wh_1", bytes(value));
+        new SubscriptionCodec(SecretCipher.parse("k1:" + KEY)).decode("wh_1", bytes(value));
 
     assertThat(s.secretProblem()).isEqualTo("secret.aad 3 is not a binding this release knows");
   }
@@ -588,7 +586,7 @@ class SubscriptionCodecTest {
   @ParameterizedTest
   @ValueSource(strings = {"short-secret", "whsec_c2hvcnQ=", "whsec_not*base64*at*all*but*long"})
   void encodeRefusesAWeakOrMalformedSecret(String weak) {
-    SubscriptionCodec codec = new SubscriptionCodec(SecretCipher.parse("k1:" + KEY), true);
+    SubscriptionCodec codec = new SubscriptionCodec(SecretCipher.parse("k1:" + KEY));
 
     assertThatThrownBy(() -> encode(codec, new SigningSecret(weak)))
         .isInstanceOf(SubscriptionRefusedException.class)

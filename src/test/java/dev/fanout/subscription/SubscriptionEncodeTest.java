@@ -22,7 +22,7 @@ class SubscriptionEncodeTest {
   private static final Instant T0 = Instant.parse("2026-11-30T10:00:00Z");
   private static final String K1 = "k1:" + Base64.getEncoder().encodeToString(new byte[32]);
 
-  private final SubscriptionCodec codec = new SubscriptionCodec(SecretCipher.parse(K1), false);
+  private final SubscriptionCodec codec = new SubscriptionCodec(SecretCipher.parse(K1));
 
   @Test
   void writesEveryFieldOfTheModelAndReadsBackTheSame() throws Exception {

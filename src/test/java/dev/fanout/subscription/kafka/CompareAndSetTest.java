@@ -32,7 +32,7 @@ class CompareAndSetTest {
   private static final TopicPartition P0 = new TopicPartition(TOPIC, 0);
   private static final String ME = "worker-me";
 
-  private final SubscriptionCodec codec = new SubscriptionCodec(SecretCipher.none(), false);
+  private final SubscriptionCodec codec = new SubscriptionCodec(SecretCipher.none());
   private final MockConsumer<byte[], byte[]> consumer = new MockConsumer<>("earliest");
   private final SubscriptionIndex index = new SubscriptionIndex();
   private final List<String> repairs = new ArrayList<>();

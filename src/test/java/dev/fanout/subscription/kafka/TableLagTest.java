@@ -17,7 +17,7 @@ class TableLagTest {
       new CompactedTopicSubscriptionStore(
           new MockConsumer<>("earliest"),
           "fanout.webhooks",
-          new SubscriptionCodec(SecretCipher.none(), false),
+          new SubscriptionCodec(SecretCipher.none()),
           new SubscriptionIndex(),
           (key, reason) -> {});
 
