@@ -42,61 +42,56 @@ class UncleanEndingsTest {
 
   @Test
   void aSuccessWhoseBodyIsCutOffIsStillASuccess() throws Exception {
-    serve(
-        (in, out) -> {
-          readRequest(in);
-          write(out, "HTTP/1.1 200 OK\r\nContent-Length: 1000\r\n\r\n{\"ok\":");
-          throw new Closing();
-        });
+    HttpResult result =
+        answeredOnceWith("HTTP/1.1 200 OK\r\nContent-Length: 1000\r\n\r\n{\"ok\":", 0);
 
-    try (ApacheHttpWebhookSender sender = new ApacheHttpWebhookSender(delivery())) {
-      HttpResult result = sender.send(request()).get(10, TimeUnit.SECONDS);
-
-      assertThat(result).isEqualTo(new HttpResult.Response(200, null));
-    }
+    assertThat(result).isEqualTo(new HttpResult.Response(200, null));
   }
 
   @Test
   void aSuccessWhoseBodyIsCutOffIsStillASuccessWithWhatCameOfTheBody() throws Exception {
-    serve(
-        (in, out) -> {
-          readRequest(in);
-          write(
-              out,
-              "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 1000\r\n\r\n"
-                  + "{\"ok\":");
-          throw new Closing();
-        });
+    HttpResult result =
+        answeredOnceWith(
+            "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 1000\r\n\r\n"
+                + "{\"ok\":",
+            64);
 
-    try (ApacheHttpWebhookSender sender = new ApacheHttpWebhookSender(delivery(), 64)) {
-      HttpResult result = sender.send(request()).get(10, TimeUnit.SECONDS);
-
-      assertThat(result)
-          .isEqualTo(
-              new HttpResult.Response(
-                  200, null, new ResponseSnippet("application/json", "{\"ok\":", true)));
-    }
+    assertThat(result)
+        .isEqualTo(
+            new HttpResult.Response(
+                200, null, new ResponseSnippet("application/json", "{\"ok\":", true)));
   }
 
   @Test
   void aSuccessNamingACharsetJavaDoesNotKnowIsStillASuccess() throws Exception {
+    HttpResult result =
+        answeredOnceWith(
+            "HTTP/1.1 200 OK\r\nContent-Type: text/plain; charset=x-unheard-of\r\n"
+                + "Content-Length: 2\r\nConnection: close\r\n\r\nok",
+            64);
+
+    assertThat(result)
+        .isEqualTo(
+            new HttpResult.Response(
+                200, null, new ResponseSnippet("text/plain; charset=x-unheard-of", "ok", false)));
+  }
+
+  /**
+   * The result of one request to a server that reads it, writes {@code response} and closes the
+   * connection, through a sender keeping {@code snippetBytes} of the body (0: none).
+   */
+  private HttpResult answeredOnceWith(String response, int snippetBytes) throws Exception {
     serve(
         (in, out) -> {
           readRequest(in);
-          write(
-              out,
-              "HTTP/1.1 200 OK\r\nContent-Type: text/plain; charset=x-unheard-of\r\n"
-                  + "Content-Length: 2\r\nConnection: close\r\n\r\nok");
+          write(out, response);
           throw new Closing();
         });
-
-    try (ApacheHttpWebhookSender sender = new ApacheHttpWebhookSender(delivery(), 64)) {
-      HttpResult result = sender.send(request()).get(10, TimeUnit.SECONDS);
-
-      assertThat(result)
-          .isEqualTo(
-              new HttpResult.Response(
-                  200, null, new ResponseSnippet("text/plain; charset=x-unheard-of", "ok", false)));
+    try (ApacheHttpWebhookSender sender =
+        snippetBytes == 0
+            ? new ApacheHttpWebhookSender(delivery())
+            : new ApacheHttpWebhookSender(delivery(), snippetBytes)) {
+      return sender.send(request()).get(10, TimeUnit.SECONDS);
     }
   }
 
