@@ -73,19 +73,7 @@ class WebhookLifecycleIT {
     FanoutWorker worker = fanout.startWorker();
 
     // add, with a generated secret printed once
-    assertThat(
-            run(
-                "webhooks",
-                "add",
-                "--space",
-                FanoutHarness.SPACE,
-                "--url",
-                receiver.url("/a").toString(),
-                "--events",
-                "job.failed",
-                "--generate-secret"))
-        .isEqualTo(ExitCodes.OK);
-    String id = out.lines().findFirst().orElseThrow();
+    String id = add(receiver.url("/a").toString(), "job.failed", "--generate-secret");
     SigningSecret first = new SigningSecret(secretPrinted());
 
     // get: every field and the version, the secret's date, never the secret
@@ -203,20 +191,12 @@ class WebhookLifecycleIT {
 
   @Test
   void printsControlCharactersOfStoredFieldsAsVisibleEscapes() throws Exception {
-    assertThat(
-            run(
-                "webhooks",
-                "add",
-                "--space",
-                FanoutHarness.SPACE,
-                "--url",
-                "https://hooks.example.invalid/y42",
-                "--events",
-                "*",
-                "--description",
-                "\u001b]0;owned\u0007 \u202eevil"))
-        .isEqualTo(ExitCodes.OK);
-    String id = out.trim();
+    String id =
+        add(
+            "https://hooks.example.invalid/y42",
+            "*",
+            "--description",
+            "\u001b]0;owned\u0007 \u202eevil");
 
     assertThat(run("webhooks", "get", id)).isEqualTo(ExitCodes.OK);
     assertThat(out)
@@ -229,18 +209,7 @@ class WebhookLifecycleIT {
   @Test
   void pingFailsWithExitCode1WhenTheEndpointDoesNotAnswer2xx() throws Exception {
     receiver.answer("/down", 503);
-    assertThat(
-            run(
-                "webhooks",
-                "add",
-                "--space",
-                FanoutHarness.SPACE,
-                "--url",
-                receiver.url("/down").toString(),
-                "--events",
-                "*"))
-        .isEqualTo(ExitCodes.OK);
-    String id = out.trim();
+    String id = add(receiver.url("/down").toString(), "*");
 
     assertThat(run("webhooks", "ping", id)).isEqualTo(ExitCodes.FAILURE);
     assertThat(out).startsWith("HTTP 503 in ");
@@ -315,6 +284,24 @@ class WebhookLifecycleIT {
   private void produceAndAwaitSentinel(String eventId, String type) {
     fanout.produceEvent(fanout.jobsTopic(), event(eventId, type));
     await().atMost(WAIT).until(() -> receiver.eventIds("/sentinel").contains(eventId));
+  }
+
+  /** Adds a webhook of {@link FanoutHarness#SPACE} and returns its id (the first line printed). */
+  private String add(String url, String events, String... more) {
+    List<String> args =
+        new ArrayList<>(
+            List.of(
+                "webhooks",
+                "add",
+                "--space",
+                FanoutHarness.SPACE,
+                "--url",
+                url,
+                "--events",
+                events));
+    args.addAll(List.of(more));
+    assertThat(run(args.toArray(String[]::new))).as(err).isEqualTo(ExitCodes.OK);
+    return out.lines().findFirst().orElseThrow();
   }
 
   private int run(String... command) {
