@@ -12,9 +12,10 @@ import java.util.Map;
  * CPU times can be compared as ratios that mean the same on any machine ({@link BenchRun}).
  *
  * <p>A named scenario sets the options of a topology users have ({@link Scenario}); {@code all}
- * runs every one in turn, and a summary table follows the runs. With {@code --history both} each
- * scenario runs after two warm-ups with delivery history on, off, off and on, and the cost of
- * history is reported ({@link HistoryMode}).
+ * runs every one in turn, and a summary table follows the runs. Warm-up runs come first in each
+ * scenario (one unless told). With {@code --history both} each scenario runs after its warm-ups
+ * (two unless told) with delivery history on, off, off and on, and the cost of history is reported
+ * ({@link HistoryMode}).
  */
 public final class Bench {
   private Bench() {}
@@ -44,22 +45,26 @@ public final class Bench {
   /**
    * Runs the scenarios of {@code plan}: results on {@code out}, progress on {@code err}. When
    * several run, one that fails is reported and the others still run.
+   *
+   * @param warmUps warm-up runs per scenario; null: one, or two with {@code --history both}
    */
   public static void run(
       FanoutConfig config,
       List<Scenario> plan,
       Map<String, String> given,
       HistoryMode history,
+      Integer warmUps,
       PrintWriter out,
       PrintWriter err)
       throws Exception {
+    int warmUpRuns = warmUps == null ? history.defaultWarmUps() : warmUps;
     List<RunResult> runs = new ArrayList<>();
     List<String> notes = new ArrayList<>();
     for (Scenario scenario : plan) {
       try {
         List<RunResult> on = new ArrayList<>();
         List<RunResult> off = new ArrayList<>();
-        List<Boolean> modes = history.runs();
+        List<Boolean> modes = history.runs(warmUpRuns);
         for (int i = 0; i < modes.size(); i++) {
           boolean enabled = modes.get(i);
           // No log line per attempt: at the rates measured here it would measure stderr.
@@ -71,15 +76,16 @@ public final class Bench {
                 case ON -> "";
                 case OFF -> ", history off";
                 case BOTH ->
-                    i < HistoryMode.WARM_UPS
+                    i < warmUpRuns
                         ? ", warm-up " + (i + 1)
-                        : (enabled ? ", history on " : ", history off ") + (i - 1);
+                        : (enabled ? ", history on " : ", history off ") + (i - warmUpRuns + 1);
               };
-          // With history both, the first passes are the warm-up.
-          boolean warmUp = history != HistoryMode.BOTH;
+          // With history both, the first passes are the warm-ups.
+          int scenarioWarmUps = history == HistoryMode.BOTH ? 0 : warmUpRuns;
           List<RunResult> results =
-              runScenario(runConfig, scenario, suffix, warmUp, given, out, err, runs, notes);
-          if (history == HistoryMode.BOTH && i >= HistoryMode.WARM_UPS) {
+              runScenario(
+                  runConfig, scenario, suffix, scenarioWarmUps, given, out, err, runs, notes);
+          if (history == HistoryMode.BOTH && i >= warmUpRuns) {
             (enabled ? on : off).addAll(results);
           }
         }
@@ -109,7 +115,7 @@ public final class Bench {
       FanoutConfig config,
       Scenario scenario,
       String suffix,
-      boolean warmUp,
+      int warmUps,
       Map<String, String> given,
       PrintWriter out,
       PrintWriter err,
@@ -119,7 +125,7 @@ public final class Bench {
     BenchOptions options = scenario.options(given);
     Scenario.Baseline baseline =
         options.allHealthy() ? Scenario.Baseline.NONE : scenario.baseline();
-    List<Scenario.Run> order = Scenario.runOrder(baseline, warmUp);
+    List<Scenario.Run> order = Scenario.runOrder(baseline, warmUps);
     boolean several = order.stream().filter(run -> run == Scenario.Run.SCENARIO).count() > 1;
     List<RunResult> twins = new ArrayList<>();
     List<RunResult> results = new ArrayList<>();

@@ -1,5 +1,7 @@
 package dev.fanout.bench;
 
+import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Locale;
 
@@ -17,8 +19,10 @@ public enum HistoryMode {
   OFF,
   BOTH;
 
-  /** Runs of {@code both} that only warm the JVM up. */
-  static final int WARM_UPS = 2;
+  /** Warm-up runs unless told: one, or two with {@code both}. */
+  int defaultWarmUps() {
+    return this == BOTH ? 2 : 1;
+  }
 
   /**
    * @throws IllegalArgumentException for anything but on, off or both
@@ -32,14 +36,18 @@ public enum HistoryMode {
   }
 
   /**
-   * The values of {@code history.enabled} to run with, in order; with {@code both}, the first is
-   * {@link #WARM_UPS} warm-ups.
+   * The values of {@code history.enabled} to run with, in order; with {@code both}, the first
+   * {@code warmUps} passes only warm up (history on), and the measured ones follow.
    */
-  List<Boolean> runs() {
+  List<Boolean> runs(int warmUps) {
     return switch (this) {
       case ON -> List.of(true);
       case OFF -> List.of(false);
-      case BOTH -> List.of(true, true, true, false, false, true);
+      case BOTH -> {
+        List<Boolean> runs = new ArrayList<>(Collections.nCopies(warmUps, true));
+        runs.addAll(List.of(true, false, false, true));
+        yield List.copyOf(runs);
+      }
     };
   }
 }

@@ -48,6 +48,12 @@ final class Report {
     } else {
       out.println("cpu per delivery     n/a (this JVM does not measure thread CPU time)");
     }
+    out.printf(
+        "cores busy           raw client run %s, throughput phase %s, of %d   (the whole"
+            + " process: JIT compiler in brackets)%n",
+        cores(r.raw().cpu().machine()),
+        cores(r.workerCpu().machine()),
+        Runtime.getRuntime().availableProcessors());
     if (r.backlogEvents() > 0) {
       out.printf(
           "backlog              %d events produced in %.1f s, then the latency phase at once%n",
@@ -172,12 +178,12 @@ final class Report {
     out.println(
         "| scenario | raw req/s | deliveries/s | ratio | CPU us/delivery | raw CPU us/request"
             + " | CPU ratio | p50 ms | p99 ms | max ms | healthy tier records | dead letters"
-            + " | duplicates | peak heap MiB | peak RSS MiB |");
-    out.println("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|");
+            + " | duplicates | peak heap MiB | peak RSS MiB | cores busy, raw / worker (JIT) |");
+    out.println("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|");
     for (RunResult r : runs) {
       out.printf(
           "| %s | %.0f | %.0f | %.2f | %.1f%s | %.1f%s | %.2f | %s | %s | %s | %d | %d | %d"
-              + " | %.0f | %.0f |%n",
+              + " | %.0f | %.0f | %s / %s |%n",
           r.complete() ? r.label() : r.label() + " (incomplete)",
           r.raw().rate(),
           r.rate(),
@@ -194,7 +200,9 @@ final class Report {
           r.census().deadLetters(),
           r.duplicates(),
           r.peakHeapBytes() / MIB,
-          r.peakRssBytes() / MIB);
+          r.peakRssBytes() / MIB,
+          cores(r.raw().cpu().machine()),
+          cores(r.workerCpu().machine()));
     }
     out.println();
     for (String note : notes) {
@@ -213,6 +221,14 @@ final class Report {
   /** A number with {@code decimals} places, or "n/a" when there is none (NaN). */
   private static String number(double value, int decimals) {
     return Double.isNaN(value) ? "n/a" : String.format("%." + decimals + "f", value);
+  }
+
+  /** Cores the process kept busy, the JIT compiler's share in brackets: "1.27 (0.05)". */
+  static String cores(ThreadCpu.Machine machine) {
+    return (machine.busyCores() < 0 ? "n/a" : String.format("%.2f", machine.busyCores()))
+        + " ("
+        + (machine.compilingCores() < 0 ? "n/a" : String.format("%.2f", machine.compilingCores()))
+        + ")";
   }
 
   private static String lowerBound(ThreadCpu.Usage usage) {

@@ -1,6 +1,7 @@
 package dev.fanout.bench;
 
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
@@ -119,25 +120,21 @@ public record Scenario(String name, Map<String, String> flags, Baseline baseline
   /**
    * In which order a scenario and its all-healthy twin run. A JVM keeps getting faster for minutes
    * (in a fresh JVM the raw client runs at half the rate it reaches a few runs later), so nothing
-   * measured is the first run of its process: a warm-up comes first unless the caller has warmed
-   * the JVM already. With a twin of the same length they then run twin, scenario, scenario, twin,
-   * and are compared by their means, so drift that is linear in time falls on both alike; a short
-   * twin (beside a long backlog) runs once, before the scenario.
+   * measured is the first run of its process: warm-ups come first unless the caller has warmed the
+   * JVM already. With a twin of the same length they then run twin, scenario, scenario, twin, and
+   * are compared by their means, so drift that is linear in time falls on both alike; a short twin
+   * (beside a long backlog) runs once, before the scenario.
    *
-   * @param warmUp whether to start with a warm-up run
+   * @param warmUps warm-up runs to start with
    */
-  static List<Run> runOrder(Baseline baseline, boolean warmUp) {
+  static List<Run> runOrder(Baseline baseline, int warmUps) {
     List<Run> measured =
         switch (baseline) {
           case NONE -> List.of(Run.SCENARIO);
           case SAME -> List.of(Run.TWIN, Run.SCENARIO, Run.SCENARIO, Run.TWIN);
           case SHORT -> List.of(Run.TWIN, Run.SCENARIO);
         };
-    if (!warmUp) {
-      return measured;
-    }
-    List<Run> order = new ArrayList<>(measured.size() + 1);
-    order.add(Run.WARM_UP);
+    List<Run> order = new ArrayList<>(Collections.nCopies(warmUps, Run.WARM_UP));
     order.addAll(measured);
     return List.copyOf(order);
   }

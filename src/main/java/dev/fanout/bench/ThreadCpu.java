@@ -1,5 +1,6 @@
 package dev.fanout.bench;
 
+import java.lang.management.CompilationMXBean;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadInfo;
 import java.lang.management.ThreadMXBean;
@@ -21,10 +22,32 @@ import java.util.function.Predicate;
  * altogether.
  */
 final class ThreadCpu implements AutoCloseable {
-  /** A phase's CPU time for the threads selected, in nanoseconds. */
-  record Usage(long nanos, int threads, boolean lowerBound, boolean supported) {
+  /**
+   * A phase's CPU time for the threads selected, in nanoseconds, and what the whole process used
+   * meanwhile.
+   */
+  record Usage(long nanos, int threads, boolean lowerBound, boolean supported, Machine machine) {
     double microsPer(long operations) {
       return operations == 0 ? 0 : nanos / 1000.0 / operations;
+    }
+  }
+
+  /**
+   * This whole process over the phase: how many cores its threads kept busy, the JIT compiler's and
+   * the garbage collector's included (which {@link Usage} cannot see), and how many of them the JIT
+   * compiler alone. Receivers and an embedded broker live in this process too. Negative when this
+   * JVM does not tell.
+   */
+  record Machine(double busyCores, double compilingCores) {
+    static final Machine UNKNOWN = new Machine(-1, -1);
+
+    static Machine of(double seconds, long processCpuNanos, long compileMillis) {
+      if (seconds <= 0) {
+        return UNKNOWN;
+      }
+      return new Machine(
+          processCpuNanos < 0 ? -1 : processCpuNanos / 1e9 / seconds,
+          compileMillis < 0 ? -1 : compileMillis / 1e3 / seconds);
     }
   }
 
@@ -51,6 +74,10 @@ final class ThreadCpu implements AutoCloseable {
             return t;
           });
   private final boolean supported;
+  private final long startNanos = System.nanoTime();
+  private final long startProcessCpu = processCpuNanos();
+  private final long startCompile = compileMillis();
+  private volatile Machine machine = Machine.UNKNOWN;
 
   private ThreadCpu() {
     supported = threads.isThreadCpuTimeSupported();
@@ -82,6 +109,13 @@ final class ThreadCpu implements AutoCloseable {
   void stop() {
     sampler.shutdownNow();
     sample(false);
+    long processCpu = processCpuNanos();
+    long compile = compileMillis();
+    machine =
+        Machine.of(
+            (System.nanoTime() - startNanos) / 1e9,
+            processCpu < 0 || startProcessCpu < 0 ? -1 : processCpu - startProcessCpu,
+            compile < 0 || startCompile < 0 ? -1 : compile - startCompile);
   }
 
   /** Takes a sample now, besides the periodic ones. */
@@ -102,7 +136,7 @@ final class ThreadCpu implements AutoCloseable {
         lowerBound |= !s.alive;
       }
     }
-    return new Usage(nanos, count, lowerBound, supported);
+    return new Usage(nanos, count, lowerBound, supported, machine);
   }
 
   /**
@@ -151,6 +185,20 @@ final class ThreadCpu implements AutoCloseable {
     for (Map.Entry<Long, Seen> e : seen.entrySet()) {
       e.getValue().alive = live.contains(e.getKey());
     }
+  }
+
+  private static long processCpuNanos() {
+    return ManagementFactory.getOperatingSystemMXBean()
+            instanceof com.sun.management.OperatingSystemMXBean os
+        ? os.getProcessCpuTime()
+        : -1;
+  }
+
+  private static long compileMillis() {
+    CompilationMXBean jit = ManagementFactory.getCompilationMXBean();
+    return jit != null && jit.isCompilationTimeMonitoringSupported()
+        ? jit.getTotalCompilationTime()
+        : -1;
   }
 
   private static long[] allIds() {

@@ -143,6 +143,15 @@ final class BenchCommand extends BaseCommand {
               + " history on, then off, and the cost of history (default on).")
   String history;
 
+  @Option(
+      names = "--warm-ups",
+      paramLabel = "N",
+      description =
+          "Runs of each scenario before the measured ones, reported and not compared: the JIT"
+              + " compiler of a fresh JVM takes much of a core for minutes (default 1; 2 with"
+              + " --history both).")
+  Integer warmUps;
+
   @Option(names = "--all-healthy", description = "Make every webhook healthy, keeping the layout.")
   boolean allHealthy;
 
@@ -162,20 +171,23 @@ final class BenchCommand extends BaseCommand {
       plan = Bench.plan(scenario);
       Bench.check(plan, given);
       historyMode = HistoryMode.parse(history);
+      if (warmUps != null && warmUps < 0) {
+        throw new IllegalArgumentException("--warm-ups: " + warmUps + " is negative");
+      }
     } catch (IllegalArgumentException e) {
       throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
     }
     load(Map.of("log.level", "WARN", "log.format", "text", "topics.partitions", "6"));
     FanoutCommand root = (FanoutCommand) spec.root().userObject();
     if (root.bootstrapServers != null) {
-      Bench.run(config(), plan, given, historyMode, out(), err());
+      Bench.run(config(), plan, given, historyMode, warmUps, out(), err());
       return ExitCodes.OK;
     }
     tools.requireEmbeddedBroker("bench (without --bootstrap-servers)");
     try (EmbeddedKafka broker = EmbeddedKafka.start()) {
       FanoutConfig config =
           config().with(Map.of("kafka.bootstrap.servers", broker.bootstrapServers()));
-      Bench.run(config, plan, given, historyMode, out(), err());
+      Bench.run(config, plan, given, historyMode, warmUps, out(), err());
     }
     return ExitCodes.OK;
   }

@@ -70,28 +70,47 @@ class ScenarioTest {
 
   @Test
   void aTwinOfTheSameLengthRunsAroundTheScenarioAfterAWarmUpAShortOneBefore() {
-    assertThat(Scenario.runOrder(Scenario.Baseline.SAME, true))
+    assertThat(Scenario.runOrder(Scenario.Baseline.SAME, 1))
         .containsExactly(
             Scenario.Run.WARM_UP,
             Scenario.Run.TWIN,
             Scenario.Run.SCENARIO,
             Scenario.Run.SCENARIO,
             Scenario.Run.TWIN);
-    assertThat(Scenario.runOrder(Scenario.Baseline.SHORT, false))
+    assertThat(Scenario.runOrder(Scenario.Baseline.SHORT, 0))
         .containsExactly(Scenario.Run.TWIN, Scenario.Run.SCENARIO);
   }
 
   @Test
   void nothingMeasuredIsTheFirstRunOfAColdJvm() {
-    assertThat(Scenario.runOrder(Scenario.Baseline.NONE, true))
+    assertThat(Scenario.runOrder(Scenario.Baseline.NONE, 1))
         .containsExactly(Scenario.Run.WARM_UP, Scenario.Run.SCENARIO);
-    assertThat(Scenario.runOrder(Scenario.Baseline.SHORT, true))
+    assertThat(Scenario.runOrder(Scenario.Baseline.SHORT, 1))
         .containsExactly(Scenario.Run.WARM_UP, Scenario.Run.TWIN, Scenario.Run.SCENARIO);
-    assertThat(Scenario.runOrder(Scenario.Baseline.NONE, false))
-        .containsExactly(Scenario.Run.SCENARIO);
+    assertThat(Scenario.runOrder(Scenario.Baseline.NONE, 0)).containsExactly(Scenario.Run.SCENARIO);
     // With history both, the first passes warm up: a pass of its own adds no warm-up run.
-    assertThat(Scenario.runOrder(Scenario.Baseline.SAME, false))
+    assertThat(Scenario.runOrder(Scenario.Baseline.SAME, 0))
         .containsExactly(
             Scenario.Run.TWIN, Scenario.Run.SCENARIO, Scenario.Run.SCENARIO, Scenario.Run.TWIN);
+  }
+
+  @Test
+  void moreWarmUpsComeBeforeEverythingMeasured() {
+    assertThat(Scenario.runOrder(Scenario.Baseline.SHORT, 3))
+        .containsExactly(
+            Scenario.Run.WARM_UP,
+            Scenario.Run.WARM_UP,
+            Scenario.Run.WARM_UP,
+            Scenario.Run.TWIN,
+            Scenario.Run.SCENARIO);
+  }
+
+  @Test
+  void historyBothWarmsUpAsToldThenRunsOnOffOffOn() {
+    assertThat(HistoryMode.BOTH.runs(HistoryMode.BOTH.defaultWarmUps()))
+        .containsExactly(true, true, true, false, false, true);
+    assertThat(HistoryMode.BOTH.runs(0)).containsExactly(true, false, false, true);
+    assertThat(HistoryMode.ON.runs(3)).containsExactly(true);
+    assertThat(HistoryMode.ON.defaultWarmUps()).isEqualTo(1);
   }
 }

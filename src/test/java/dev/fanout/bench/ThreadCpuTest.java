@@ -90,4 +90,35 @@ class ThreadCpuTest {
       assertThat(usage.lowerBound()).isTrue();
     }
   }
+
+  @Test
+  void theWholeProcessCountsTheBurnersTimeAndTheCoresItKeptBusy() throws Exception {
+    Burner burner = new Burner("test-burner-m");
+    try (ThreadCpu cpu = ThreadCpu.start()) {
+      long start = System.nanoTime();
+      burner.start();
+      burner.burned.await();
+      cpu.stop();
+      double seconds = (System.nanoTime() - start) / 1e9;
+
+      ThreadCpu.Machine machine = cpu.usage(name -> true, Set.of()).machine();
+      // Process CPU takes in every thread of the JVM: at least the burner's 30 ms.
+      assertThat(machine.busyCores()).isGreaterThanOrEqualTo(BURN_NANOS / 1e9 / seconds * 0.9);
+      assertThat(machine.compilingCores()).isGreaterThanOrEqualTo(0);
+    } finally {
+      burner.release.countDown();
+      burner.join();
+    }
+  }
+
+  @Test
+  void coresAreCpuSecondsPerSecondOfThePhase() {
+    ThreadCpu.Machine machine = ThreadCpu.Machine.of(2.0, 3_000_000_000L, 500);
+    assertThat(machine.busyCores()).isEqualTo(1.5);
+    assertThat(machine.compilingCores()).isEqualTo(0.25);
+    assertThat(ThreadCpu.Machine.of(2.0, -1, 500).busyCores()).isNegative();
+    assertThat(ThreadCpu.Machine.of(0, 1, 1)).isEqualTo(ThreadCpu.Machine.UNKNOWN);
+    assertThat(Report.cores(machine)).isEqualTo("1.50 (0.25)");
+    assertThat(Report.cores(ThreadCpu.Machine.UNKNOWN)).isEqualTo("n/a (n/a)");
+  }
 }
