@@ -5,9 +5,11 @@ import com.netflix.concurrency.limits.limit.AIMDLimit;
 import com.netflix.concurrency.limits.limit.FixedLimit;
 import com.netflix.concurrency.limits.limit.Gradient2Limit;
 import com.netflix.concurrency.limits.limit.VegasLimit;
+import com.netflix.concurrency.limits.limit.WindowedLimit;
 import dev.fanout.config.FanoutConfig;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 import java.util.function.IntFunction;
 import java.util.function.Supplier;
 
@@ -16,6 +18,8 @@ import java.util.function.Supplier;
  * algorithms, so their behaviour is a library's, tested elsewhere, and not ours.
  */
 public final class ConcurrencyLimits {
+  private static final long WINDOW_MILLIS = 100;
+
   private ConcurrencyLimits() {}
 
   /** A new host limit per call, as configured. */
@@ -25,14 +29,56 @@ public final class ConcurrencyLimits {
       case "aimd" -> () -> aimd(c.initial(), c.min(), c.max(), requestTimeout, 0.9);
       case "vegas" ->
           () -> VegasLimit.newBuilder().initialLimit(c.initial()).maxConcurrency(c.max()).build();
-      default ->
-          () ->
-              Gradient2Limit.newBuilder()
-                  .initialLimit(c.initial())
-                  .minLimit(c.min())
-                  .maxConcurrency(c.max())
-                  .build();
+      default -> () -> gradient2(c, requestTimeout);
     };
+  }
+
+  /**
+   * Gradient2 on windows of requests (the library's {@link WindowedLimit}): the limit moves once
+   * per window of at least {@value #WINDOW_MILLIS} ms (twice the round trip for slower hosts, up to
+   * a second), on the window's average round trip. Fed every single request instead, Gradient2
+   * follows the requests' jitter: with a fast host whose answers vary from one to the next it sank
+   * to about 10 requests in flight however much the host could take, and stayed there.
+   *
+   * <p>Per window, the limit grows by a quarter while the average round trip stays within 1.5 times
+   * its long-term average (about a minute), and shrinks towards half when it does not. Gradient2
+   * reads round trips only, so an answer that says the host is overloaded (429, 503) counts as a
+   * request that took the whole request timeout, as a timeout does.
+   */
+  private static Limit gradient2(FanoutConfig.HostConcurrency c, Duration requestTimeout) {
+    Limit perWindow =
+        Gradient2Limit.newBuilder()
+            .initialLimit(c.initial())
+            .minLimit(c.min())
+            .maxConcurrency(c.max())
+            // A window's average is already smooth: each window's estimate stands.
+            .smoothing(1.0)
+            .queueSizeFunction(limit -> Math.max(4, limit / 4))
+            .build();
+    Limit windowed =
+        WindowedLimit.newBuilder()
+            .minWindowTime(WINDOW_MILLIS, TimeUnit.MILLISECONDS)
+            .maxWindowTime(1, TimeUnit.SECONDS)
+            .build(perWindow);
+    return new OverloadAsTimeout(windowed, requestTimeout.toNanos());
+  }
+
+  /** Passes an overloaded answer on as a round trip of at least the request timeout. */
+  private record OverloadAsTimeout(Limit delegate, long timeoutNanos) implements Limit {
+    @Override
+    public int getLimit() {
+      return delegate.getLimit();
+    }
+
+    @Override
+    public void notifyOnChange(Consumer<Integer> consumer) {
+      delegate.notifyOnChange(consumer);
+    }
+
+    @Override
+    public void onSample(long startTime, long rtt, int inflight, boolean didDrop) {
+      delegate.onSample(startTime, didDrop ? Math.max(rtt, timeoutNanos) : rtt, inflight, didDrop);
+    }
   }
 
   /**
