@@ -45,13 +45,16 @@ class ConcurrencyLimitsTest {
     }
   }
 
+  /** A host limit after five seconds of a fast host answering with jitter, 25,000 a second. */
+  private static Host grownBehindAFastHost() {
+    Host host = new Host(ConcurrencyLimits.hosts(GRADIENT2, TIMEOUT).get());
+    host.answer(5, 25_000, 1_000);
+    return host;
+  }
+
   @Test
   void aFastHostWhoseAnswersJitterGetsRoomToGrow() {
-    Host host = new Host(ConcurrencyLimits.hosts(GRADIENT2, TIMEOUT).get());
-
-    host.answer(5, 25_000, 1_000);
-
-    assertThat(host.limit.getLimit()).isGreaterThanOrEqualTo(256);
+    assertThat(grownBehindAFastHost().limit.getLimit()).isGreaterThanOrEqualTo(256);
   }
 
   @Test
@@ -68,8 +71,7 @@ class ConcurrencyLimitsTest {
 
   @Test
   void aHostThatSlowsDownLosesMostOfItsLimitWithinASecond() {
-    Host host = new Host(ConcurrencyLimits.hosts(GRADIENT2, TIMEOUT).get());
-    host.answer(5, 25_000, 1_000);
+    Host host = grownBehindAFastHost();
     int grown = host.limit.getLimit();
 
     host.answer(1, 5_000, 4_000);
@@ -89,8 +91,7 @@ class ConcurrencyLimitsTest {
 
   @Test
   void fastOverloadedAnswersShrinkTheLimitAsTimeoutsWould() {
-    Host host = new Host(ConcurrencyLimits.hosts(GRADIENT2, TIMEOUT).get());
-    host.answer(5, 25_000, 1_000);
+    Host host = grownBehindAFastHost();
     int grown = host.limit.getLimit();
 
     // As fast as before, but one answer in a thousand is a 429 or a 503.
