@@ -170,8 +170,9 @@ class DeliveriesIT {
   @Test
   void showPrintsTheStartOfEachResponseRedactedAndEscaped() throws Exception {
     AtomicInteger calls = new AtomicInteger();
-    // First an answer that echoes the signatures it got, with characters that would act on a
-    // terminal; then a plain success.
+    // First an answer that echoes the signatures it got and the webhook's secret (a receiver
+    // that prints its configuration), with characters that would act on a terminal; then a plain
+    // success.
     receiver.answer(
         "/echo",
         r ->
@@ -183,6 +184,8 @@ class DeliveriesIT {
                         + r.header("x-y42-signature")
                         + " "
                         + r.header("webhook-signature")
+                        + " secret="
+                        + SECRET
                         + " \u202e\u001b[31m")
                 : TestReceiver.Reply.body(200, "application/json", "{\"received\":true}"));
     String webhookId = fanout.addWebhook(receiver.url("/echo"), "job.failed", SECRET);
@@ -213,19 +216,22 @@ class DeliveriesIT {
     assertThat(lines.get(4))
         .isEqualTo(
             "  response (text/plain; charset=utf-8): bad signature: [redacted] [redacted]"
-                + " \\u202e\\u001b[31m");
+                + " secret=[redacted] \\u202e\\u001b[31m");
     assertThat(lines.get(5)).matches(".*Z +attempt +2 +0 +delivered +200 +- +\\d+ ms");
     assertThat(lines.get(6)).isEqualTo("  response (application/json): {\"received\":true}");
     assertThat(lines.get(7)).isEqualTo("dead letters: 0");
     assertThat(lines).hasSize(8);
 
     assertThat(run("deliveries", "show", deliveryId, "--output", "json")).isEqualTo(ExitCodes.OK);
-    assertThat(out.toString()).doesNotContain("\u202e").doesNotContain("\u001b");
+    assertThat(out.toString())
+        .doesNotContain(SECRET)
+        .doesNotContain("\u202e")
+        .doesNotContain("\u001b");
     JsonNode json = new ObjectMapper().readTree(out.toString());
     JsonNode failed = json.get("history").get(0);
     assertThat(failed.get("response_content_type").asText()).isEqualTo("text/plain; charset=utf-8");
     assertThat(failed.get("response_snippet").asText())
-        .isEqualTo("bad signature: [redacted] [redacted] \u202e\u001b[31m");
+        .isEqualTo("bad signature: [redacted] [redacted] secret=[redacted] \u202e\u001b[31m");
     assertThat(failed.has("response_truncated")).isFalse();
     assertThat(json.get("history").get(1).get("response_snippet").asText())
         .isEqualTo("{\"received\":true}");
