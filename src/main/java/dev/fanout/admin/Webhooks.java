@@ -11,8 +11,10 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Arrays;
 import java.util.Collection;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.UnaryOperator;
 
 /**
@@ -99,9 +101,18 @@ public final class Webhooks implements AutoCloseable {
     return writeChecked(current, SecretRotation.rotate(current, next, grace, now), now);
   }
 
-  /** Writes a tombstone; compaction then removes the webhook for good. */
+  /**
+   * Writes a tombstone; compaction then removes the webhook for good. An id whose record the
+   * workers refuse (invalid, unauthenticated, a weak secret) is not in the table, but can be
+   * deleted all the same: that is how such a record is got rid of.
+   *
+   * @throws AdminFailure when the topic has no record under this id
+   */
   public void delete(String id) {
-    get(id);
+    Set<String> refused = new HashSet<>();
+    if (topic.read(refused::add).get(id).isEmpty() && !refused.contains(id)) {
+      throw new AdminFailure("no webhook " + id);
+    }
     topic.write(id, null);
   }
 

@@ -7,6 +7,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.MockConsumer;
 import org.apache.kafka.common.Node;
@@ -41,7 +42,7 @@ final class LogConfigTopic implements ConfigTopic {
   }
 
   @Override
-  public SubscriptionIndex read() {
+  public SubscriptionIndex read(Consumer<String> refused) {
     MockConsumer<byte[], byte[]> consumer = new MockConsumer<>("earliest");
     TopicPartition p0 = new TopicPartition(TOPIC, 0);
     consumer.updatePartitions(
@@ -62,7 +63,8 @@ final class LogConfigTopic implements ConfigTopic {
           }
         });
     SubscriptionIndex index = new SubscriptionIndex();
-    new CompactedTopicSubscriptionStore(consumer, TOPIC, codec, index, (k, r) -> {}).readToEnd();
+    new CompactedTopicSubscriptionStore(consumer, TOPIC, codec, index, (k, r) -> refused.accept(k))
+        .readToEnd();
     return index;
   }
 

@@ -174,6 +174,20 @@ class WebhooksTest {
     assertThatThrownBy(() -> webhooks.delete("wh_nope")).hasMessage("no webhook wh_nope");
   }
 
+  @Test
+  void aWebhookWhoseRecordTheWorkersRefuseCanStillBeDeleted() {
+    Webhooks webhooks = new Webhooks(topic, codec, clock);
+    topic.write("wh_garbage", "{not a webhook".getBytes(StandardCharsets.UTF_8));
+    assertThat(topic.read().get("wh_garbage")).isEmpty();
+
+    webhooks.delete("wh_garbage");
+
+    assertThat(topic.log.get(topic.log.size() - 1))
+        .isEqualTo(new LogConfigTopic.Entry("wh_garbage", null));
+    assertThatThrownBy(() -> webhooks.delete("wh_never_written"))
+        .hasMessage("no webhook wh_never_written");
+  }
+
   static Subscription renamed(Subscription s, String description) {
     return new Subscription(
         s.id(),

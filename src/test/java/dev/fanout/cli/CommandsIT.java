@@ -11,9 +11,11 @@ import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -100,6 +102,20 @@ class CommandsIT {
     assertThat(out.toString()).doesNotContain(id);
     assertThat(run("webhooks", "delete", id)).isEqualTo(ExitCodes.FAILURE);
     assertThat(err.toString()).contains("no webhook " + id);
+  }
+
+  @Test
+  void deletesARecordTheWorkersRefuse() {
+    fanout.putConfigRecord("wh_garbage", "{not a webhook".getBytes(StandardCharsets.UTF_8));
+    assertThat(run("webhooks", "get", "wh_garbage")).isEqualTo(ExitCodes.FAILURE);
+
+    assertThat(run("webhooks", "delete", "wh_garbage")).isEqualTo(ExitCodes.OK);
+
+    List<ConsumerRecord<byte[], byte[]>> records =
+        fanout.readTopic(fanout.config().topics().webhooks(), 2, Duration.ofSeconds(30));
+    ConsumerRecord<byte[], byte[]> last = records.get(records.size() - 1);
+    assertThat(new String(last.key(), StandardCharsets.UTF_8)).isEqualTo("wh_garbage");
+    assertThat(last.value()).isNull();
   }
 
   @Test

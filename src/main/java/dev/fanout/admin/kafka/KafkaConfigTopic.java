@@ -13,6 +13,7 @@ import java.time.Duration;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.Consumer;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 
@@ -38,11 +39,15 @@ public final class KafkaConfigTopic implements ConfigTopic {
   }
 
   @Override
-  public SubscriptionIndex read() {
+  public SubscriptionIndex read(Consumer<String> refused) {
     SubscriptionIndex index = new SubscriptionIndex();
     try (KafkaConsumer<byte[], byte[]> consumer = clients.assignedConsumer("cli")) {
       new CompactedTopicSubscriptionStore(
-              consumer, config.topics().webhooks(), codec, index, (key, reason) -> {})
+              consumer,
+              config.topics().webhooks(),
+              codec,
+              index,
+              (key, reason) -> refused.accept(key))
           .readToEnd();
     }
     return index;
