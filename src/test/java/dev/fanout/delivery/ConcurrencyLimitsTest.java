@@ -8,6 +8,7 @@ import dev.fanout.config.FanoutConfig;
 import java.time.Duration;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 import org.junit.jupiter.api.Test;
 
 class ConcurrencyLimitsTest {
@@ -69,14 +70,19 @@ class ConcurrencyLimitsTest {
     assertThat(host.limit.getLimit()).isLessThan(64);
   }
 
-  @Test
-  void aHostThatSlowsDownLosesMostOfItsLimitWithinASecond() {
+  /** Grown behind a fast host, then a second of {@code trouble}: three quarters of it are gone. */
+  private static void losesMostOfItsLimitWithinASecondOf(Consumer<Host> trouble) {
     Host host = grownBehindAFastHost();
     int grown = host.limit.getLimit();
 
-    host.answer(1, 5_000, 4_000);
+    trouble.accept(host);
 
     assertThat(host.limit.getLimit()).isLessThan(grown / 4);
+  }
+
+  @Test
+  void aHostThatSlowsDownLosesMostOfItsLimitWithinASecond() {
+    losesMostOfItsLimitWithinASecondOf(host -> host.answer(1, 5_000, 4_000));
   }
 
   @Test
@@ -91,12 +97,7 @@ class ConcurrencyLimitsTest {
 
   @Test
   void fastOverloadedAnswersShrinkTheLimitAsTimeoutsWould() {
-    Host host = grownBehindAFastHost();
-    int grown = host.limit.getLimit();
-
     // As fast as before, but one answer in a thousand is a 429 or a 503.
-    host.answer(1, 25_000, 1_000, 1_000);
-
-    assertThat(host.limit.getLimit()).isLessThan(grown / 4);
+    losesMostOfItsLimitWithinASecondOf(host -> host.answer(1, 25_000, 1_000, 1_000));
   }
 }
