@@ -14,9 +14,10 @@ import java.util.Locale;
  *
  * <pre>
  *   x-y42-signature sent     the whole value, its hex (lower and upper case)
- *   webhook-signature sent   the whole value, each entry, each entry's base64 (also with "/" as "\/",
- *                            as JSON encoders that escape slashes write it)
+ *   webhook-signature sent   the whole value, each entry, each entry's base64
  *   the webhook's secrets    current and previous: as given, and a whsec_ secret's base64 key
+ *   base64 and secrets       also as JSON encoders write them: "/" as "\/", "+" as its six-character
+ *                            escape (a backslash, then u002B)
  * </pre>
  *
  * Longer values are taken out first, so a whole header value leaves no part behind. When the
@@ -93,7 +94,8 @@ public final class Redaction {
 
   /**
    * A value as it is, and as a JSON encoder may write it: {@code /} as {@code \/} (PHP's default)
-   * and {@code +} as {@code \u002B} (.NET's default). Base64 holds both.
+   * and {@code +} as its six-character escape, a backslash then {@code u002B} (.NET's default).
+   * Base64 holds both.
    */
   private static void addJsonForms(List<String> values, String value) {
     add(values, value);
