@@ -130,31 +130,25 @@ public final class Bench {
     List<RunResult> twins = new ArrayList<>();
     List<RunResult> results = new ArrayList<>();
     double pacedRate = 0;
+    int twinEvents = Scenario.baselineEvents(baseline, options.events());
     for (Scenario.Run run : order) {
-      boolean twin = run != Scenario.Run.SCENARIO;
+      boolean twin = run == Scenario.Run.TWIN || run == Scenario.Run.WARM_UP_TWIN;
+      boolean warmUp = run == Scenario.Run.WARM_UP || run == Scenario.Run.WARM_UP_TWIN;
       List<RunResult> done = run == Scenario.Run.SCENARIO ? results : twins;
       String label =
-          switch (run) {
-            case WARM_UP ->
-                (scenario.name().isEmpty() ? "run" : scenario.name())
-                    + (baseline == Scenario.Baseline.NONE ? "" : ", all healthy")
-                    + suffix
-                    + ", warm-up";
-            case TWIN, SCENARIO ->
-                scenario.name()
-                    + (twin ? ", all healthy" : "")
-                    + suffix
-                    + (several ? " " + (char) ('a' + done.size()) : "");
-          };
+          (warmUp && scenario.name().isEmpty() ? "run" : scenario.name())
+              + (twin ? ", all healthy" : "")
+              + suffix
+              + (warmUp ? ", warm-up" : several ? " " + (char) ('a' + done.size()) : "");
       BenchOptions runOptions =
-          twin && baseline != Scenario.Baseline.NONE
-              ? options.withAllHealthy(Scenario.baselineEvents(baseline, options.events()))
-              : options;
+          twin
+              ? options.withAllHealthy(twinEvents)
+              : warmUp ? options.withEvents(twinEvents) : options;
       RunResult result =
           BenchRun.run(new BenchTopics(config), runOptions, label, twin ? 0 : pacedRate, err);
       Report.block(out, result);
       runs.add(result);
-      if (run != Scenario.Run.WARM_UP) {
+      if (!warmUp) {
         done.add(result);
       }
       if (run == Scenario.Run.TWIN && pacedRate == 0) {

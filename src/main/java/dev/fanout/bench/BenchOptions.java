@@ -94,6 +94,15 @@ public record BenchOptions(
 
   /** This run with every webhook healthy, in the same layout. */
   BenchOptions withAllHealthy(int events) {
+    return with(events, true);
+  }
+
+  /** This run with {@code events} events, in the same layout. */
+  BenchOptions withEvents(int events) {
+    return with(events, allHealthy);
+  }
+
+  private BenchOptions with(int events, boolean allHealthy) {
     return new BenchOptions(
         events,
         fanout,
@@ -110,7 +119,7 @@ public record BenchOptions(
         rawRequests,
         rawInFlight,
         phaseLimit,
-        true,
+        allHealthy,
         showThreads);
   }
 

@@ -95,11 +95,26 @@ class ScenarioTest {
   }
 
   @Test
+  void warmUpsOfAScenarioWithATwinAlternateTheScenarioFirst() {
+    assertThat(Scenario.runOrder(Scenario.Baseline.SAME, 3))
+        .containsExactly(
+            Scenario.Run.WARM_UP,
+            Scenario.Run.WARM_UP_TWIN,
+            Scenario.Run.WARM_UP,
+            Scenario.Run.TWIN,
+            Scenario.Run.SCENARIO,
+            Scenario.Run.SCENARIO,
+            Scenario.Run.TWIN);
+    assertThat(Scenario.runOrder(Scenario.Baseline.NONE, 2))
+        .containsExactly(Scenario.Run.WARM_UP, Scenario.Run.WARM_UP, Scenario.Run.SCENARIO);
+  }
+
+  @Test
   void moreWarmUpsComeBeforeEverythingMeasured() {
     assertThat(Scenario.runOrder(Scenario.Baseline.SHORT, 3))
         .containsExactly(
             Scenario.Run.WARM_UP,
-            Scenario.Run.WARM_UP,
+            Scenario.Run.WARM_UP_TWIN,
             Scenario.Run.WARM_UP,
             Scenario.Run.TWIN,
             Scenario.Run.SCENARIO);
