@@ -183,7 +183,7 @@ public final class ApacheHttpWebhookSender implements WebhookSender {
     }
     Exchange exchange =
         new Exchange(request, client, names, maxResponseBytes, snippetBytes, requestTimeoutMillis);
-    Deadlines.Ticket ticket = deadlines.add(exchange::expire);
+    Deadlines.Ticket ticket = deadlines.add(exchange::expire, exchange::abandon);
     exchange.result().whenComplete((r, e) -> ticket.done());
     if (viaProxy && host != null && !checkedTargets.knows(host)) {
       checkTargetThenStart(host, exchange);
@@ -233,9 +233,13 @@ public final class ApacheHttpWebhookSender implements WebhookSender {
       checkedTargets.close();
     }
     // The worker closes the sender after its loops have drained: what is still in flight then
-    // (a black hole's requests) is given up, not waited for. The I/O reactor is asked to stop and
-    // given a moment to close its channels itself; closing it outright while it does so makes it
-    // trip over its own closed selector.
+    // (a black hole's requests) is given up, not waited for. Its exchanges end first, then every
+    // connection is closed, leased or not (after a black hole's timeouts a few stay leased with
+    // no exchange left); the I/O reactor, asked to stop, then has nothing left to wait for and
+    // closes itself. Closed from here while it still waited, it would trip over its own closed
+    // selector (an ERROR with a ClosedSelectorException) and leave those exchanges unanswered.
+    deadlines.close();
+    connections.close(CloseMode.IMMEDIATE);
     client.initiateShutdown();
     try {
       client.awaitShutdown(TimeValue.ofSeconds(2));
@@ -243,6 +247,5 @@ public final class ApacheHttpWebhookSender implements WebhookSender {
       Thread.currentThread().interrupt();
     }
     client.close(CloseMode.IMMEDIATE);
-    deadlines.close();
   }
 }

@@ -9,7 +9,9 @@ import java.util.concurrent.ConcurrentLinkedQueue;
  * thread costs O(1) per request, where a timer task per request costs a lock and O(log n). A
  * finished exchange lets go of its expiry action at once, so what waits in the queue is a few dozen
  * bytes per request of the last timeout, nothing of the request. Deadlines are met within the check
- * interval (at most 50 ms late); expiry actions run on the deadline thread.
+ * interval (at most 50 ms late); expiry actions run on the deadline thread. Closing runs the
+ * abandon action of everything still out, on the closing thread, so that nothing waits on a
+ * deadline that will never be checked.
  */
 final class Deadlines implements AutoCloseable {
   private static final long CHECK_MILLIS = 50;
@@ -18,15 +20,18 @@ final class Deadlines implements AutoCloseable {
   static final class Ticket {
     private final long deadlineNanos;
     private volatile Runnable expiry;
+    private volatile Runnable abandon;
 
-    private Ticket(long deadlineNanos, Runnable expiry) {
+    private Ticket(long deadlineNanos, Runnable expiry, Runnable abandon) {
       this.deadlineNanos = deadlineNanos;
       this.expiry = expiry;
+      this.abandon = abandon;
     }
 
     /** The exchange finished: nothing to end any more. */
     void done() {
       expiry = null;
+      abandon = null;
     }
   }
 
@@ -44,8 +49,20 @@ final class Deadlines implements AutoCloseable {
 
   /** Runs {@code expiry} at the deadline unless the ticket is {@link Ticket#done} before. */
   Ticket add(Runnable expiry) {
-    Ticket ticket = new Ticket(System.nanoTime() + timeoutNanos, expiry);
+    return add(expiry, null);
+  }
+
+  /**
+   * Runs {@code expiry} at the deadline, or {@code abandon} (when not null) if the deadlines close
+   * first, unless the ticket is {@link Ticket#done} before. Added after the close, {@code abandon}
+   * runs at once.
+   */
+  Ticket add(Runnable expiry, Runnable abandon) {
+    Ticket ticket = new Ticket(System.nanoTime() + timeoutNanos, expiry, abandon);
     queue.add(ticket);
+    if (!running) {
+      abandonAll();
+    }
     return ticket;
   }
 
@@ -72,9 +89,25 @@ final class Deadlines implements AutoCloseable {
     }
   }
 
+  /** Stops checking deadlines, and abandons what is still out. */
   @Override
   public void close() {
     running = false;
     sweeper.interrupt();
+    abandonAll();
+  }
+
+  private void abandonAll() {
+    Ticket ticket;
+    while ((ticket = queue.poll()) != null) {
+      Runnable abandon = ticket.abandon;
+      if (abandon != null) {
+        try {
+          abandon.run();
+        } catch (RuntimeException e) {
+          // One exchange's trouble must not leave the others out.
+        }
+      }
+    }
   }
 }

@@ -37,6 +37,7 @@ import org.apache.hc.core5.http.nio.support.BasicRequestProducer;
  *                                                                  (at most MAX_UNSENT times)
  *   failure ─────────────────────────────────────────────────────► Failure (kind)
  *   cancelled, or the deadline passed ───────────────────────────► Failure TIMEOUT
+ *   the sender closed first ─────────────────────────────────────► Failure TIMEOUT
  * </pre>
  *
  * <p>A response is reported only once the client has released its connection: the client calls back
@@ -90,8 +91,11 @@ final class Exchange {
     return result;
   }
 
-  /** Hands the request to the client, in the calling thread. */
+  /** Hands the request to the client, in the calling thread, unless it has ended already. */
   void start() {
+    if (result.isDone()) {
+      return; // abandoned: the sender closed before the request was handed over
+    }
     Attempt current = new Attempt();
     attempt = current;
     try {
@@ -120,13 +124,27 @@ final class Exchange {
 
   /** The deadline passed: stop the exchange and report a timeout (or the response, if read). */
   void expire() {
+    end(timedOut());
+  }
+
+  /**
+   * The sender is closing: stop the exchange now and report that no answer came (or the response,
+   * if read). Without this, the client's shutdown would wait for a black hole's answer.
+   */
+  void abandon() {
+    end(
+        new HttpResult.Failure(
+            HttpResult.Kind.TIMEOUT, "no complete response before the sender was closed"));
+  }
+
+  private void end(HttpResult.Failure failure) {
     Attempt current = attempt;
     HttpResult.Response response = null;
     if (current != null) {
       current.cancel();
       response = current.received;
     }
-    result.complete(response != null ? response : timedOut());
+    result.complete(response != null ? response : failure);
   }
 
   private void failed(Exception e, HttpResult.Response partial, boolean reusedConnection) {

@@ -2,6 +2,11 @@ package dev.fanout.delivery.http;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.LoggerContext;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
 import dev.fanout.config.ConfigLoader;
 import dev.fanout.config.FanoutConfig;
 import dev.fanout.delivery.HttpResult;
@@ -18,10 +23,13 @@ import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.slf4j.LoggerFactory;
 
 /**
  * Receivers that do not end an exchange cleanly, on a raw socket: what the receiver said decides,
@@ -130,6 +138,39 @@ class UncleanEndingsTest {
       assertThat(((HttpResult.Failure) result).kind()).isEqualTo(HttpResult.Kind.CONNECT);
     }
     assertThat(connections).as("sent once: it may have been processed").hasValue(1);
+  }
+
+  @Test
+  void closingTheSenderWithARequestToABlackHoleOutEndsItQuietly() throws Exception {
+    CountDownLatch requestRead = new CountDownLatch(1);
+    serve(
+        (in, out) -> {
+          readRequest(in);
+          requestRead.countDown();
+          while (in.read() >= 0) {
+            // never answers; holds the connection until the client lets go of it
+          }
+        });
+    Logger client = ((LoggerContext) LoggerFactory.getILoggerFactory()).getLogger("org.apache.hc");
+    ListAppender<ILoggingEvent> logged = new ListAppender<>();
+    logged.start();
+    client.addAppender(logged);
+    try {
+      CompletableFuture<HttpResult> result;
+      try (ApacheHttpWebhookSender sender = new ApacheHttpWebhookSender(delivery())) {
+        result = sender.send(request());
+        assertThat(requestRead.await(10, TimeUnit.SECONDS)).isTrue();
+      }
+
+      assertThat(result.get(10, TimeUnit.SECONDS)).isInstanceOf(HttpResult.Failure.class);
+      // The client's I/O threads end after close returns; their last word would come now.
+      Thread.sleep(500);
+      assertThat(logged.list)
+          .as("what the HTTP client logged at close")
+          .noneMatch(e -> e.getLevel().isGreaterOrEqual(Level.WARN));
+    } finally {
+      client.detachAppender(logged);
+    }
   }
 
   /** Thrown by a script to close the connection. */
