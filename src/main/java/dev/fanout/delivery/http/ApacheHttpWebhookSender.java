@@ -234,9 +234,10 @@ public final class ApacheHttpWebhookSender implements WebhookSender {
     }
     // The worker closes the sender after its loops have drained: what is still in flight then
     // (a black hole's requests) is given up, not waited for. Its exchanges end first, then every
-    // connection is closed, leased or not (after a black hole's timeouts a few stay leased with
-    // no exchange left); the I/O reactor, asked to stop, then has nothing left to wait for and
-    // closes itself. Closed from here while it still waited, it would trip over its own closed
+    // connection is closed, leased or not (the client gives back an ended exchange's connection
+    // on its I/O thread, which may not have got to it yet); the I/O reactor, asked to stop, then
+    // has nothing left to wait for and closes itself. Closed from here while it still waited, it
+    // would trip over its own closed
     // selector (an ERROR with a ClosedSelectorException) and leave those exchanges unanswered.
     deadlines.close();
     connections.close(CloseMode.IMMEDIATE);
