@@ -13,9 +13,9 @@ import java.util.Map;
  *
  * <p>A named scenario sets the options of a topology users have ({@link Scenario}); {@code all}
  * runs every one in turn, and a summary table follows the runs. Warm-up runs come first in each
- * scenario (one unless told). With {@code --history both} each scenario runs after its warm-ups
- * (two unless told) with delivery history on, off, off and on, and the cost of history is reported
- * ({@link HistoryMode}).
+ * scenario (three unless told). With {@code --history both} each scenario runs after its warm-ups
+ * with delivery history on, off, off and on, and the cost of history is reported ({@link
+ * HistoryMode}).
  */
 public final class Bench {
   private Bench() {}
@@ -46,7 +46,7 @@ public final class Bench {
    * Runs the scenarios of {@code plan}: results on {@code out}, progress on {@code err}. When
    * several run, one that fails is reported and the others still run.
    *
-   * @param warmUps warm-up runs per scenario; null: one, or two with {@code --history both}
+   * @param warmUps warm-up runs per scenario; null: three
    */
   public static void run(
       FanoutConfig config,

@@ -10,18 +10,21 @@ import java.util.Locale;
  *
  * <p>{@code both} measures what history costs. On a small machine a JVM keeps getting faster for
  * minutes (the JIT), by more than history costs, so a plain on-then-off pair measures the order.
- * Instead it runs two warm-ups (history on, not compared), then on, off, off, on: drift that is
- * linear in time falls equally on both modes. One warm-up was not enough: the raw client of the
- * first run after it was still 15 % slower than in the runs after, which counted against history.
+ * Instead it runs warm-ups (history on, not compared), then on, off, off, on: drift that is linear
+ * in time falls equally on both modes. One warm-up was not enough: the raw client of the first run
+ * after it was still 15 % slower than in the runs after, which counted against history.
  */
 public enum HistoryMode {
   ON,
   OFF,
   BOTH;
 
-  /** Warm-up runs unless told: one, or two with {@code both}. */
+  /**
+   * Warm-up runs unless told: three. In a fresh JVM the JIT compiler still took 0.2–0.7 of a core
+   * in a scenario's third run, and up to a core in the first runs of a troubled scenario.
+   */
   int defaultWarmUps() {
-    return this == BOTH ? 2 : 1;
+    return 3;
   }
 
   /**

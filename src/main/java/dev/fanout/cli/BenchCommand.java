@@ -148,8 +148,7 @@ final class BenchCommand extends BaseCommand {
       paramLabel = "N",
       description =
           "Runs of each scenario before the measured ones, reported and not compared: the JIT"
-              + " compiler of a fresh JVM takes much of a core for minutes (default 1; 2 with"
-              + " --history both).")
+              + " compiler of a fresh JVM takes much of a core for minutes (default 3).")
   Integer warmUps;
 
   @Option(names = "--all-healthy", description = "Make every webhook healthy, keeping the layout.")

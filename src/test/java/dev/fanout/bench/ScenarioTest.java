@@ -123,9 +123,9 @@ class ScenarioTest {
   @Test
   void historyBothWarmsUpAsToldThenRunsOnOffOffOn() {
     assertThat(HistoryMode.BOTH.runs(HistoryMode.BOTH.defaultWarmUps()))
-        .containsExactly(true, true, true, false, false, true);
+        .containsExactly(true, true, true, true, false, false, true);
     assertThat(HistoryMode.BOTH.runs(0)).containsExactly(true, false, false, true);
     assertThat(HistoryMode.ON.runs(3)).containsExactly(true);
-    assertThat(HistoryMode.ON.defaultWarmUps()).isEqualTo(1);
+    assertThat(HistoryMode.ON.defaultWarmUps()).isEqualTo(3);
   }
 }
