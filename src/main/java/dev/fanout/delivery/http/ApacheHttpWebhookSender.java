@@ -237,8 +237,8 @@ public final class ApacheHttpWebhookSender implements WebhookSender {
     // connection is closed, leased or not (the client gives back an ended exchange's connection
     // on its I/O thread, which may not have got to it yet); the I/O reactor, asked to stop, then
     // has nothing left to wait for and closes itself. Closed from here while it still waited, it
-    // would trip over its own closed
-    // selector (an ERROR with a ClosedSelectorException) and leave those exchanges unanswered.
+    // would trip over its own closed selector (an ERROR with a ClosedSelectorException) and leave
+    // those exchanges unanswered.
     deadlines.close();
     connections.close(CloseMode.IMMEDIATE);
     client.initiateShutdown();

@@ -89,11 +89,19 @@ final class Deadlines implements AutoCloseable {
     }
   }
 
-  /** Stops checking deadlines, and abandons what is still out. */
+  /**
+   * Stops checking deadlines, and abandons what is still out. The deadline thread is waited for (a
+   * second at most), so that no ticket is taken by both it and the close.
+   */
   @Override
   public void close() {
     running = false;
     sweeper.interrupt();
+    try {
+      sweeper.join(1_000);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
     abandonAll();
   }
 
