@@ -162,7 +162,10 @@ class UncleanEndingsTest {
         assertThat(requestRead.await(10, TimeUnit.SECONDS)).isTrue();
       }
 
-      assertThat(result.get(10, TimeUnit.SECONDS)).isInstanceOf(HttpResult.Failure.class);
+      HttpResult ended = result.get(10, TimeUnit.SECONDS);
+      assertThat(ended).isInstanceOf(HttpResult.Failure.class);
+      assertThat(((HttpResult.Failure) ended).kind()).isEqualTo(HttpResult.Kind.TIMEOUT);
+      assertThat(((HttpResult.Failure) ended).message()).contains("before the sender was closed");
       // The client's I/O threads end after close returns; their last word would come now.
       Thread.sleep(500);
       assertThat(logged.list)
