@@ -137,14 +137,17 @@ final class Exchange {
             HttpResult.Kind.TIMEOUT, "no complete response before the sender was closed"));
   }
 
+  /**
+   * Completes the result before the request is cancelled: the client reports a cancel as a timeout,
+   * which would otherwise be the result.
+   */
   private void end(HttpResult.Failure failure) {
     Attempt current = attempt;
-    HttpResult.Response response = null;
+    HttpResult.Response response = current != null ? current.received : null;
+    result.complete(response != null ? response : failure);
     if (current != null) {
       current.cancel();
-      response = current.received;
     }
-    result.complete(response != null ? response : failure);
   }
 
   private void failed(Exception e, HttpResult.Response partial, boolean reusedConnection) {
