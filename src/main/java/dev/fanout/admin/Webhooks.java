@@ -75,14 +75,17 @@ public final class Webhooks implements AutoCloseable {
   }
 
   /**
-   * Writes {@code edit} of the webhook as it is now, at the next version.
+   * Writes {@code edit} of the webhook as it is now, at the next version. A previous secret whose
+   * grace period is over is left out: it signs nothing any more, and the written record no longer
+   * carries it (nor can it, unreadable, stand in the way of the change).
    *
    * @throws AdminFailure when there is no such webhook, the result is not a valid webhook, or
    *     another writer changed it between the read and the write
    */
   public Subscription update(String id, UnaryOperator<Subscription> edit) {
     Subscription current = get(id);
-    return writeChecked(current, edit.apply(current), null);
+    return writeChecked(
+        current, edit.apply(current).withoutExpiredPreviousSecret(clock.instant()), null);
   }
 
   /** {@link #update} of {@code enabled} alone. */

@@ -67,6 +67,28 @@ public record Subscription(
     return now.isBefore(previousSecretExpiresAt) ? previousSecret : null;
   }
 
+  /**
+   * The same webhook without a previous secret whose grace period is over at {@code now}: it signs
+   * nothing any more, and need not be stored.
+   */
+  public Subscription withoutExpiredPreviousSecret(Instant now) {
+    if (previousSecret == null || previousSecretAt(now) != null) {
+      return this;
+    }
+    return new Subscription(
+        id,
+        spaceId,
+        url,
+        events,
+        enabled,
+        secret,
+        null,
+        null,
+        description,
+        rateLimitPerSecond,
+        source);
+  }
+
   /** The same webhook, switched on or off. */
   public Subscription withEnabled(boolean on) {
     return new Subscription(

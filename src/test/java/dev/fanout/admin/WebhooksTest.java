@@ -130,6 +130,27 @@ class WebhooksTest {
   }
 
   @Test
+  void aChangeAfterTheGraceLeavesThePreviousSecretOut() {
+    Webhooks webhooks = new Webhooks(topic, codec, clock);
+    webhooks.add(webhook("wh_1", new SigningSecret("old-0123456789abcdef")));
+    webhooks.rotateSecret("wh_1", new SigningSecret("new-0123456789abcdef"), Duration.ofHours(24));
+    clock.advance(Duration.ofHours(1));
+    webhooks.setEnabled("wh_1", false);
+    assertThat(webhooks.get("wh_1").previousSecret().reveal())
+        .as("within the grace")
+        .isEqualTo("old-0123456789abcdef");
+
+    clock.advance(Duration.ofHours(24));
+    webhooks.setEnabled("wh_1", true);
+
+    Subscription now = webhooks.get("wh_1");
+    assertThat(now.previousSecret()).isNull();
+    assertThat(now.previousSecretExpiresAt()).isNull();
+    assertThat(now.secret().reveal()).isEqualTo("new-0123456789abcdef");
+    assertThat(now.enabled()).isTrue();
+  }
+
+  @Test
   void refusesToStoreASecretInTheClearWithoutAKey() {
     SubscriptionCodec strict = new SubscriptionCodec(SecretCipher.none());
     Webhooks webhooks = new Webhooks(new LogConfigTopic(strict), strict, clock);
