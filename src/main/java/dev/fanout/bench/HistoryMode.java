@@ -20,14 +20,6 @@ public enum HistoryMode {
   BOTH;
 
   /**
-   * Warm-up runs unless told: three. In a fresh JVM the JIT compiler still took 0.2–0.7 of a core
-   * in a scenario's third run, and up to a core in the first runs of a troubled scenario.
-   */
-  int defaultWarmUps() {
-    return 3;
-  }
-
-  /**
    * @throws IllegalArgumentException for anything but on, off or both
    */
   public static HistoryMode parse(String text) {

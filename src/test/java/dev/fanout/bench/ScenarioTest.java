@@ -122,10 +122,10 @@ class ScenarioTest {
 
   @Test
   void historyBothWarmsUpAsToldThenRunsOnOffOffOn() {
-    assertThat(HistoryMode.BOTH.runs(HistoryMode.BOTH.defaultWarmUps()))
+    assertThat(HistoryMode.BOTH.runs(Bench.DEFAULT_WARM_UPS))
         .containsExactly(true, true, true, true, false, false, true);
     assertThat(HistoryMode.BOTH.runs(0)).containsExactly(true, false, false, true);
     assertThat(HistoryMode.ON.runs(3)).containsExactly(true);
-    assertThat(HistoryMode.ON.defaultWarmUps()).isEqualTo(3);
+    assertThat(Bench.DEFAULT_WARM_UPS).isEqualTo(3);
   }
 }
