@@ -70,8 +70,34 @@ public final class KafkaClients {
    */
   public KafkaConsumer<byte[], byte[]> groupConsumer(
       String groupId, String clientId, Map<String, Object> extra) {
+    return new KafkaConsumer<>(
+        groupConsumerSettings(groupId, clientId, extra),
+        new ByteArrayDeserializer(),
+        new ByteArrayDeserializer());
+  }
+
+  /**
+   * How long the broker may hold a worker's fetch while the partitions in it have nothing new,
+   * unless {@code kafka.consumer.fetch.max.wait.ms} says otherwise (Kafka's default is 500 ms).
+   *
+   * <p>A consumer keeps one fetch at a time in flight to each broker, and a fetch carries only the
+   * partitions not paused. The worker pauses a partition while its records wait for room in the
+   * engine; when room comes and the partition is resumed, its next fetch goes out only after the
+   * one in flight has returned. With the other partitions of that broker caught up, that one waits
+   * at the broker for this long: the engine, emptied meanwhile, idles. Behind a backlog whose last
+   * partitions drain after the others, that happened at every resume (half a second each), and
+   * after a stall (a GC pause) it held deliveries back for hundreds of milliseconds ({@code
+   * docs/performance.md}). An idle worker costs each broker it reads from one empty fetch per
+   * consumer per this interval instead of two a second.
+   */
+  static final int WORKER_FETCH_MAX_WAIT_MS = 50;
+
+  /** The settings of {@link #groupConsumer}. */
+  Map<String, Object> groupConsumerSettings(
+      String groupId, String clientId, Map<String, Object> extra) {
     Map<String, Object> props = settings("consumer", clientId);
     props.putIfAbsent(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+    props.putIfAbsent(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, WORKER_FETCH_MAX_WAIT_MS);
     props.putIfAbsent(
         ConsumerConfig.PARTITION_ASSIGNMENT_STRATEGY_CONFIG,
         CooperativeStickyAssignor.class.getName());
@@ -79,7 +105,7 @@ public final class KafkaClients {
     props.putAll(extra);
     props.put(ConsumerConfig.GROUP_ID_CONFIG, groupId);
     props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
-    return new KafkaConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer());
+    return props;
   }
 
   /** A consumer without a group, for reading topics by assignment (the config topic, the DLQ). */
