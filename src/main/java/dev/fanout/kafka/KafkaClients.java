@@ -85,8 +85,8 @@ public final class KafkaClients {
    * engine; when room comes and the partition is resumed, its next fetch goes out only after the
    * one in flight has returned. With the other partitions of that broker caught up, that one waits
    * at the broker for this long: the engine, emptied meanwhile, idles. Behind a backlog whose last
-   * partitions drain after the others, that happened at every resume (half a second each), and
-   * after a stall (a GC pause) it held deliveries back for hundreds of milliseconds ({@code
+   * partitions drain after the others, that happened at every resume (up to half a second each),
+   * and after a stall (a GC pause) it held deliveries back for hundreds of milliseconds ({@code
    * docs/performance.md}). An idle worker costs each broker it reads from one empty fetch per
    * consumer per this interval instead of two a second.
    */
