@@ -2,6 +2,7 @@ package dev.fanout.admin;
 
 import dev.fanout.subscription.Subscription;
 import dev.fanout.subscription.SubscriptionCodec;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
@@ -15,8 +16,11 @@ import java.util.Objects;
  * stored in the clear or bound to its id only (older releases), or whose record carries no valid
  * MAC while config keys are set, is written again at its next version: its secrets decrypted with
  * whichever configured key reads them and encrypted with the first, bound to its id, space and URL,
- * the record signed; nothing else of it changes. A webhook whose secret cannot be read with any
- * configured key is reported and left as it is.
+ * the record signed; nothing else of it changes. A previous secret whose grace period is over is
+ * dropped rather than encrypted again: it signs nothing, and kept it would tie the webhook to a key
+ * that is about to go (or, under a key already gone, could not be written again at all). A webhook
+ * whose secret, or previous secret in its grace period, cannot be read with any configured key is
+ * reported and left as it is.
  */
 public final class SecretReencryption {
   /**
@@ -47,14 +51,17 @@ public final class SecretReencryption {
     Map<String, byte[]> writes = new LinkedHashMap<>();
     List<Subscription> all =
         webhooks.all().stream().sorted(Comparator.comparing(Subscription::id)).toList();
-    for (Subscription s : all) {
-      if (s.secretProblem() != null) {
-        unreadable.put(s.id(), s.secretProblem());
+    Instant now = webhooks.now();
+    for (Subscription stored : all) {
+      Subscription s = stored.withoutExpiredPreviousSecret(now);
+      if (s.storedSecretProblem() != null) {
+        unreadable.put(s.id(), s.storedSecretProblem());
         continue;
       }
+      boolean expiredDropped = s.previousSecret() == null && stored.previousSecret() != null;
       List<String> keys = SubscriptionCodec.secretKeyIds(s.source());
       boolean underCurrentKey = keys.stream().allMatch(k -> Objects.equals(k, currentKey));
-      if (underCurrentKey && webhooks.codec().notices(s).isEmpty()) {
+      if (!expiredDropped && underCurrentKey && webhooks.codec().notices(s).isEmpty()) {
         continue;
       }
       changed.add(s.id());

@@ -61,11 +61,11 @@ public final class WebhookPing {
    * @throws AdminFailure when the webhook's secret cannot be read (a ping would go out unsigned)
    */
   public Result ping(Subscription webhook) throws InterruptedException {
-    if (webhook.secretProblem() != null) {
-      throw AdminFailure.unreadableSecret(
-          webhook.id(), webhook.secretProblem(), "so nothing was sent");
-    }
     Instant now = clock.instant();
+    String problem = webhook.secretProblem(now);
+    if (problem != null) {
+      throw AdminFailure.unreadableSecret(webhook.id(), problem, "so nothing was sent");
+    }
     String eventId = "evt_ping_" + UUID.randomUUID().toString().replace("-", "");
     ObjectNode body = JSON.createObjectNode();
     body.put("id", eventId);

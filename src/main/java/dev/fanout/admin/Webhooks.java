@@ -172,10 +172,10 @@ public final class Webhooks implements AutoCloseable {
    * is.
    */
   byte[] encode(Subscription webhook, long version, Instant secretCreatedAt) {
-    if (webhook.secretProblem() != null) {
+    if (webhook.storedSecretProblem() != null) {
       throw AdminFailure.unreadableSecret(
           webhook.id(),
-          webhook.secretProblem(),
+          webhook.storedSecretProblem(),
           "so it cannot be written again; configure its key, or replace the secret with"
               + " rotate-secret --grace 0s");
     }
@@ -198,14 +198,20 @@ public final class Webhooks implements AutoCloseable {
     } catch (InvalidSubscriptionException e) {
       throw new AdminFailure("webhook " + id + " would not be valid: " + e.getMessage());
     }
-    if (decoded.secretProblem() != null) {
-      throw new AdminFailure("webhook " + id + " would not be usable: " + decoded.secretProblem());
+    if (decoded.storedSecretProblem() != null) {
+      throw new AdminFailure(
+          "webhook " + id + " would not be usable: " + decoded.storedSecretProblem());
     }
     return decoded;
   }
 
   SubscriptionCodec codec() {
     return codec;
+  }
+
+  /** The time edits are made at: what decides whether a previous secret's grace period is over. */
+  Instant now() {
+    return clock.instant();
   }
 
   @Override

@@ -102,6 +102,7 @@ public final class FanoutWorker implements AutoCloseable {
   private final Thread eventThread;
   private final Thread retryThread;
   private final ManagementServer management;
+  private final Clock clock;
   private final List<KafkaClientMetrics> kafkaMeters = new java.util.ArrayList<>();
   private volatile boolean closed;
   private volatile boolean tableLost;
@@ -109,6 +110,7 @@ public final class FanoutWorker implements AutoCloseable {
   private FanoutWorker(FanoutConfig config, SecretCipher cipher, RecordMac recordKeys, Clock clock)
       throws InterruptedException {
     this.config = config;
+    this.clock = clock;
     this.registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     registry.config().meterFilter(new LibraryMeterNames());
     new JvmMemoryMetrics().bindTo(registry);
@@ -240,7 +242,7 @@ public final class FanoutWorker implements AutoCloseable {
             clock);
     metrics.bindStuckPartitions(() -> events.stuckPartitions() + retries.stuckPartitions());
     metrics.bindUncommitted(() -> events.uncommittedRecords() + retries.uncommittedRecords());
-    metrics.bindUnreadableSecrets(store::unreadableSecrets);
+    metrics.bindUnreadableSecrets(() -> store.unreadableSecrets(this.clock.instant()));
     metrics.bindOverdueLookups(sender::overdueLookups);
     metrics.bindWeakSecrets(store::plaintextSecrets, store::legacyBoundSecrets);
     metrics.bindReady(this::ready);
@@ -373,7 +375,7 @@ public final class FanoutWorker implements AutoCloseable {
         && !store.behindLongerThan(SUBSCRIPTIONS_LAG_TOLERANCE)
         && events.hasAssignment()
         && stuckPartitions() == 0
-        && store.unreadableSecrets() == 0;
+        && store.unreadableSecrets(clock.instant()) == 0;
   }
 
   /**

@@ -38,7 +38,7 @@ final class WebhooksGetCommand extends BaseCommand {
       ObjectNode node = SubscriptionCodec.describe(s);
       node.put("version", version);
       node.put("secret_created_at", secretSince == null ? null : secretSince.toString());
-      node.put("secret_problem", s.secretProblem());
+      node.put("secret_problem", s.secretProblem(clock.instant()));
       node.put("previous_secret", s.previousSecret() != null);
       node.put(
           "previous_secret_expires_at",
@@ -77,10 +77,16 @@ final class WebhooksGetCommand extends BaseCommand {
       return "none";
     }
     Instant until = s.previousSecretExpiresAt();
-    if (until == null) {
-      return "set, with no end of grace (not used for signing)";
+    boolean inGrace = until != null && until.isAfter(clock.instant());
+    String state =
+        until == null
+            ? "set, with no end of grace (not used for signing)"
+            : (inGrace ? "accepted until " : "expired at ") + until;
+    String problem = s.previousSecret().problem();
+    if (problem == null) {
+      return state;
     }
-    return (until.isAfter(clock.instant()) ? "accepted until " : "expired at ") + until;
+    return state + ", cannot be read: " + problem + (inGrace ? "" : " (ignored: it signs nothing)");
   }
 
   private static void line(PrintWriter out, String name, String value) {

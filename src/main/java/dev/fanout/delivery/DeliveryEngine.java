@@ -122,6 +122,16 @@ public final class DeliveryEngine {
     return now + Math.max(1, tasks.size()) <= budget && scheduler.hasRoomFor(tasks);
   }
 
+  /**
+   * Why nothing may be sent to the webhook now, or null. Its clock is read only for a webhook that
+   * holds an unreadable secret at all, which is rare.
+   */
+  private String secretProblem(Subscription subscription) {
+    return subscription.storedSecretProblem() == null
+        ? null
+        : subscription.secretProblem(clock.instant());
+  }
+
   /** What a loop waiting for {@link #admits} waits on. */
   public RoomSignal room() {
     return room;
@@ -130,7 +140,7 @@ public final class DeliveryEngine {
   /** Makes one attempt of the task (unless held) and takes it to a durable end. */
   public CompletableFuture<Void> deliver(DeliveryTask task, Source source) {
     CompletableFuture<Void> done = track();
-    String secretProblem = task.subscription().secretProblem();
+    String secretProblem = secretProblem(task.subscription());
     if (secretProblem != null) {
       // Fail closed: a webhook whose secret cannot be read gets nothing, unsigned or otherwise.
       writeDeadLetter(

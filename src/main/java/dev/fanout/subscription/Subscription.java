@@ -46,17 +46,29 @@ public record Subscription(
   }
 
   /**
-   * Why this webhook's secret cannot be read (see {@link SigningSecret#unavailable}); null when it
-   * has none or it can. Nothing may be sent to it then: it would go unsigned, or signed wrongly.
+   * Why this webhook cannot be signed for at {@code now} (see {@link SigningSecret#unavailable});
+   * null when it can, or has no secret. Nothing may be sent to it then: it would go unsigned, or
+   * signed wrongly. The previous secret counts only while its grace period lasts: once over, it
+   * signs nothing, so a key removed after it ran out does not stop the webhook.
    */
-  public String secretProblem() {
+  public String secretProblem(Instant now) {
     if (secret != null && secret.problem() != null) {
       return secret.problem();
     }
-    if (previousSecret != null && previousSecret.problem() != null) {
-      return previousSecret.problem();
+    SigningSecret previous = previousSecretAt(now);
+    return previous == null ? null : previous.problem();
+  }
+
+  /**
+   * Why a secret stored with this webhook cannot be read, its previous one included however long
+   * ago it expired; null when every one can. What an operator is told about the stored record; for
+   * whether the webhook can be sent to, see {@link #secretProblem(Instant)}.
+   */
+  public String storedSecretProblem() {
+    if (secret != null && secret.problem() != null) {
+      return secret.problem();
     }
-    return null;
+    return previousSecret == null ? null : previousSecret.problem();
   }
 
   /** The previous secret while its grace period lasts, else null. */

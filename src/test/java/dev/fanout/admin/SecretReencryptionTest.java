@@ -3,6 +3,8 @@ package dev.fanout.admin;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.fanout.signing.LegacyCiphertext;
 import dev.fanout.signing.RecordMac;
 import dev.fanout.signing.SecretCipher;
@@ -99,6 +101,43 @@ class SecretReencryptionTest {
         .contains("\"aad\":2")
         .contains("\"mac\":");
     assertThat(new SecretReencryption(webhooks).run(false).changed()).isEmpty();
+  }
+
+  @Test
+  void dropsAPreviousSecretWhoseGracePeriodIsOverEvenUnderAKeyThatIsGone() throws Exception {
+    spliceUnreadablePrevious("wh_x", Duration.ofHours(1));
+    Webhooks webhooks = webhooks(K2);
+    assertThat(new SecretReencryption(webhooks).run(true).unreadable())
+        .as("in its grace period the previous secret still signs, so it must be read")
+        .containsOnlyKeys("wh_x");
+
+    clock.advance(Duration.ofHours(2));
+    SecretReencryption.Report report = new SecretReencryption(webhooks).run(false);
+
+    assertThat(report.unreadable()).isEmpty();
+    assertThat(report.changed()).containsExactly("wh_x");
+    Subscription x = webhooks.get("wh_x");
+    assertThat(x.previousSecret()).isNull();
+    assertThat(x.secret().reveal()).isEqualTo("x-new-0123456789ab");
+    assertThat(SubscriptionCodec.secretKeyIds(x.source())).containsExactly("k2");
+  }
+
+  /**
+   * A record of another writer: its secret under k2, its previous secret (expiring after {@code
+   * grace}) under k9, which the services here do not know.
+   */
+  private void spliceUnreadablePrevious(String id, Duration grace) throws Exception {
+    Webhooks old = webhooks(K9);
+    old.add(WebhooksTest.webhook(id, new SigningSecret("x-old-0123456789ab")));
+    old.rotateSecret(id, new SigningSecret("x-new-0123456789ab"), grace);
+    ObjectMapper json = new ObjectMapper();
+    ObjectNode record = (ObjectNode) json.readTree(last(id).value());
+    SubscriptionCodec k2 = new SubscriptionCodec(SecretCipher.parse(K2));
+    byte[] current =
+        k2.encode(WebhooksTest.webhook(id, new SigningSecret("x-new-0123456789ab")), 3, null);
+    record.set("secret", json.readTree(current).get("secret"));
+    record.put("version", 3);
+    topic.write(id, json.writeValueAsBytes(record));
   }
 
   @Test

@@ -25,6 +25,11 @@ class SubscriptionCodecTest {
   private static final String KEY = Base64.getEncoder().encodeToString(new byte[32]);
   private static final ObjectMapper JSON = new ObjectMapper();
 
+  /**
+   * Whether a webhook can be signed for is asked at a time; these secrets' answer never changes.
+   */
+  private static final Instant NOW = Instant.parse("2026-06-01T00:00:00Z");
+
   private static final SecretCipher.Binding WH_1 =
       new SecretCipher.Binding("wh_1", "space_42", "https://h.example.com/y");
   private static final SubscriptionCodec.Policy PLAINTEXT_ALLOWED =
@@ -121,7 +126,7 @@ class SubscriptionCodecTest {
 
     Subscription s = strict.decode("wh_1", bytes(json(", \"secret\": \"" + SECRET + "\"")));
 
-    assertThat(s.secretProblem())
+    assertThat(s.secretProblem(NOW))
         .isEqualTo(
             "secret is stored in the clear and security.allow-plaintext-secrets=false; write it"
                 + " again with a key in FANOUT_SECRET_KEYS");
@@ -143,7 +148,7 @@ class SubscriptionCodecTest {
 
     Subscription s = new SubscriptionCodec(cipher).decode("wh_1", bytes(json(secretJson)));
 
-    assertThat(s.secretProblem())
+    assertThat(s.secretProblem(NOW))
         .startsWith("secret:")
         .doesNotContain(SECRET)
         .doesNotContain(forOther.ciphertext());
@@ -155,7 +160,7 @@ class SubscriptionCodecTest {
 
     Subscription s = plain.decode("wh_1", bytes(json(secretJson)));
 
-    assertThat(s.secretProblem()).contains("k7");
+    assertThat(s.secretProblem(NOW)).contains("k7");
     assertThat(s.secret().problem()).isNotNull();
   }
 
@@ -535,7 +540,7 @@ class SubscriptionCodecTest {
 
     Subscription s = codec.decode("wh_9", JSON.writeValueAsBytes(forged));
 
-    assertThat(s.secretProblem())
+    assertThat(s.secretProblem(NOW))
         .startsWith("secret: secret ciphertext does not decrypt with key k1")
         .doesNotContain(SECRET);
   }
@@ -563,7 +568,7 @@ class SubscriptionCodecTest {
 
     Subscription s = refusing.decode("wh_1", bytes(json(legacySecret("wh_1"))));
 
-    assertThat(s.secretProblem())
+    assertThat(s.secretProblem(NOW))
         .isEqualTo(
             "secret is bound to the webhook id only (an older release wrote it) and"
                 + " security.accept-legacy-secret-binding=false; run fanout secrets reencrypt");
@@ -578,7 +583,7 @@ class SubscriptionCodecTest {
     Subscription s =
         new SubscriptionCodec(SecretCipher.parse("k1:" + KEY)).decode("wh_1", bytes(value));
 
-    assertThat(s.secretProblem()).isEqualTo("secret.aad 3 is not a binding this release knows");
+    assertThat(s.secretProblem(NOW)).isEqualTo("secret.aad 3 is not a binding this release knows");
   }
 
   // --- Secret strength ---------------------------------------------------------------------------

@@ -8,6 +8,7 @@ import dev.fanout.subscription.SubscriptionIndex;
 import dev.fanout.subscription.SubscriptionWriter;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.List;
@@ -64,7 +65,10 @@ public final class CompactedTopicSubscriptionStore implements Runnable, AutoClos
     }
   }
 
-  /** Webhooks whose record is current and well formed but whose secret cannot be read. */
+  /**
+   * Webhooks whose record is current and well formed but holds a secret that cannot be read; see
+   * {@link #unreadableSecrets} for those of them that cannot be sent to.
+   */
   private final Set<String> unreadableSecrets = ConcurrentHashMap.newKeySet();
 
   /** Webhooks whose current record is accepted with each notice; warned about once on entry. */
@@ -134,11 +138,38 @@ public final class CompactedTopicSubscriptionStore implements Runnable, AutoClos
   }
 
   /**
-   * Webhooks whose secret cannot be read with the keys configured now (a key removed, a plain
-   * secret while encryption is required). They fail closed: their tasks are dead-lettered.
+   * Webhooks that cannot be signed for at {@code now}: their secret, or their previous secret while
+   * its grace period lasts, cannot be read with the keys configured (a key removed, a plain secret
+   * while encryption is required). They fail closed: their tasks are dead-lettered. A previous
+   * secret whose grace period is over signs nothing and does not count.
    */
-  public int unreadableSecrets() {
-    return unreadableSecrets.size();
+  public int unreadableSecrets(Instant now) {
+    int count = 0;
+    for (String id : unreadableSecrets) {
+      Subscription s = index.get(id).orElse(null);
+      if (s != null && s.secretProblem(now) != null) {
+        count++;
+      }
+    }
+    return count;
+  }
+
+  private static void warnUnreadable(Subscription s, String problem) {
+    if (s.secret() != null && s.secret().problem() != null) {
+      log.error(
+          "webhook {}: its secret cannot be read ({}); its deliveries are dead-lettered as"
+              + " secret_unavailable until the key is configured again",
+          s.id(),
+          problem);
+    } else {
+      log.warn(
+          "webhook {}: its previous secret cannot be read ({}); until its grace period ends ({})"
+              + " its deliveries are dead-lettered as secret_unavailable, unless the key is"
+              + " configured again; after that it signs nothing and is ignored",
+          s.id(),
+          problem,
+          s.previousSecretExpiresAt() == null ? "it has none" : s.previousSecretExpiresAt());
+    }
   }
 
   /** Webhooks in use whose secret is stored in the clear (plaintext secrets allowed). */
@@ -297,15 +328,11 @@ public final class CompactedTopicSubscriptionStore implements Runnable, AutoClos
       index.apply(id, subscription);
       versions.put(id, version);
       warnOnce(id, read);
-      String problem = subscription.secretProblem();
+      String problem = subscription.storedSecretProblem();
       if (problem == null) {
         unreadableSecrets.remove(id);
       } else if (unreadableSecrets.add(id)) {
-        log.error(
-            "webhook {}: its secret cannot be read ({}); its deliveries are dead-lettered as"
-                + " secret_unavailable until the key is configured again",
-            id,
-            problem);
+        warnUnreadable(subscription, problem);
       }
       log.debug("webhook {} loaded (enabled={})", id, subscription.enabled());
     } catch (InvalidSubscriptionException e) {
