@@ -97,6 +97,7 @@ public final class FanoutWorker implements AutoCloseable {
   private final ApacheHttpWebhookSender sender;
   private final HistoryWriter history;
   private final EngineExecutor engineExecutor;
+  private final DeliveryEngine engine;
   private final Dispatcher events;
   private final Dispatcher retries;
   private final Thread eventThread;
@@ -183,7 +184,7 @@ public final class FanoutWorker implements AutoCloseable {
     if (config.operations().logAttempts()) {
       listeners.add(new AttemptLog());
     }
-    DeliveryEngine engine =
+    this.engine =
         new DeliveryEngine(
             sender,
             new KafkaDeadLetterWriter(sends, config.topics().dlq()),
@@ -437,6 +438,7 @@ public final class FanoutWorker implements AutoCloseable {
     // Both loops drain at once, sharing the shutdown timeout.
     events.stop();
     retries.stop();
+    engine.stopping();
     for (Dispatcher dispatcher : List.of(events, retries)) {
       if (!dispatcher.awaitStopped(timeout)) {
         log.warn("a dispatcher did not stop within {}", timeout);

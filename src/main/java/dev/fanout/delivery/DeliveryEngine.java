@@ -132,6 +132,14 @@ public final class DeliveryEngine {
         : subscription.secretProblem(clock.instant());
   }
 
+  /**
+   * The worker is stopping: endpoints that stopped answering start nothing more, so the drain waits
+   * only for requests already out. See {@link EndpointScheduler#stopping}.
+   */
+  public void stopping() {
+    scheduler.stopping();
+  }
+
   /** What a loop waiting for {@link #admits} waits on. */
   public RoomSignal room() {
     return room;

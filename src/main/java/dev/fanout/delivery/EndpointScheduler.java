@@ -138,6 +138,9 @@ public final class EndpointScheduler {
   /** Lanes with waiting tasks. */
   private final Set<Lane> queued = new LinkedHashSet<>();
 
+  /** The worker is stopping: lanes that stopped answering start nothing more. */
+  private boolean stopping;
+
   private int hostsWithTasks;
   private int blockingHosts;
   private long lastEvictionNanos;
@@ -175,7 +178,8 @@ public final class EndpointScheduler {
         actions.add(() -> job.hold(HoldReasons.CIRCUIT_OPEN, settings.breakerWait()));
       } else {
         int position = lane.waiting.size() + 1;
-        if (lane.cannotStartInTime(now, position, maxQueueWaitNanos)) {
+        if (stoppedAnswering(lane, now)
+            || lane.cannotStartInTime(now, position, maxQueueWaitNanos)) {
           Duration wait = busyWait(lane, now, position);
           actions.add(() -> job.hold(HoldReasons.ENDPOINT_BUSY, wait));
         } else {
@@ -273,6 +277,28 @@ public final class EndpointScheduler {
         shed(lane, now, actions);
       }
       evictIdle(now);
+    }
+    run(actions);
+  }
+
+  /**
+   * The worker is stopping and drains what it started. A lane that has stopped answering, or whose
+   * last request timed out, starts nothing more: its waiting tasks are held (written to a retry
+   * tier, no attempt used), now or as soon as that is seen, so that no record waits through a
+   * request that would only begin to time out when the drain is half over (and, past {@code
+   * shutdown.timeout}, be delivered again whole by the next owner). Lanes that answer go on as
+   * before.
+   */
+  public void stopping() {
+    List<Runnable> actions = new ArrayList<>();
+    synchronized (this) {
+      stopping = true;
+      long now = nanos.getAsLong();
+      for (Lane lane : List.copyOf(queued)) {
+        if (stoppedAnswering(lane, now)) {
+          holdWaiting(lane, now, actions);
+        }
+      }
     }
     run(actions);
   }
@@ -414,6 +440,10 @@ public final class EndpointScheduler {
         return;
       }
       lane.ready = false;
+      if (stoppedAnswering(lane, now)) {
+        holdWaiting(lane, now, actions);
+        continue;
+      }
       if (lane.waiting.isEmpty()
           || lane.inFlight >= Math.max(1, lane.cap.getLimit())
           || lane.throttledUntilNanos - now > 0) {
@@ -519,8 +549,30 @@ public final class EndpointScheduler {
       holdAll(lane, actions);
       return;
     }
+    if (stoppedAnswering(lane, now)) {
+      holdWaiting(lane, now, actions);
+      return;
+    }
     while (!lane.waiting.isEmpty()
         && lane.cannotStartInTime(now, lane.waiting.size(), maxQueueWaitNanos)) {
+      Duration wait = busyWait(lane, now, lane.waiting.size());
+      Job job = dequeue(lane, true);
+      leaveHost(lane.host);
+      actions.add(() -> job.hold(HoldReasons.ENDPOINT_BUSY, wait));
+    }
+  }
+
+  /**
+   * Whether, while the worker stops, the lane is better left alone: it stopped answering, or its
+   * last request took the whole request timeout, so another would likely outlast the drain.
+   */
+  private boolean stoppedAnswering(Lane lane, long now) {
+    return stopping && (lane.timeoutsInARow > 0 || lane.stalled(now));
+  }
+
+  /** Holds every waiting task of a lane that cannot start them in time, the newest first. */
+  private void holdWaiting(Lane lane, long now, List<Runnable> actions) {
+    while (!lane.waiting.isEmpty()) {
       Duration wait = busyWait(lane, now, lane.waiting.size());
       Job job = dequeue(lane, true);
       leaveHost(lane.host);

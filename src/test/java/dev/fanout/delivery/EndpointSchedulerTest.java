@@ -179,6 +179,37 @@ class EndpointSchedulerTest {
   }
 
   @Test
+  void whileStoppingALaneThatStoppedAnsweringStartsNothingMoreAndTheOthersGoOn() {
+    EndpointScheduler scheduler = scheduler(1000, () -> FixedLimit.of(1), aimdLanes(1));
+    Job e1 = offer(scheduler, task("evt_e1", "wh_e", ELSEWHERE));
+    Job e2 = offer(scheduler, task("evt_e2", "wh_e", ELSEWHERE));
+    Job hole = offer(scheduler, task("evt_b1", "wh_b", BROKEN));
+    Job waitingForHole = offer(scheduler, task("evt_b2", "wh_b", BROKEN));
+    nanos.addAndGet(MS);
+    scheduler.release(e1.permit, DELIVERED);
+    Job e3 = offer(scheduler, task("evt_e3", "wh_e", ELSEWHERE));
+    // Two seconds without an answer from the black hole; the other host answers on.
+    nanos.addAndGet(TimeUnit.SECONDS.toNanos(2));
+    scheduler.release(e2.permit, DELIVERED);
+    Job e4 = offer(scheduler, task("evt_e4", "wh_e", ELSEWHERE));
+    assertThat(hole.permit).isNotNull();
+    assertThat(waitingForHole.heldFor).as("waits for its turn until the stop").isNull();
+
+    scheduler.stopping();
+    Job afterStop = offer(scheduler, task("evt_b3", "wh_b", BROKEN));
+
+    assertThat(waitingForHole.heldFor).isEqualTo(HoldReasons.ENDPOINT_BUSY);
+    assertThat(waitingForHole.permit).isNull();
+    assertThat(afterStop.heldFor).isEqualTo(HoldReasons.ENDPOINT_BUSY);
+    assertThat(e3.permit).isNotNull();
+    assertThat(e4.heldFor).as("a lane that answers keeps its tasks").isNull();
+    nanos.addAndGet(MS);
+    scheduler.release(e3.permit, DELIVERED);
+    assertThat(e4.permit).isNotNull();
+    assertThat(scheduler.waiting()).isZero();
+  }
+
+  @Test
   void webhooksOfOneHostTakeTurns() {
     EndpointScheduler scheduler = scheduler(1000, () -> FixedLimit.of(1), aimdLanes(20));
     Job running = offer(scheduler, task("evt_0", "wh_a", HEALTHY));

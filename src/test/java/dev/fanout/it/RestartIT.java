@@ -7,12 +7,15 @@ import static org.awaitility.Awaitility.await;
 import dev.fanout.app.FanoutWorker;
 import dev.fanout.testing.FanoutHarness;
 import dev.fanout.testing.TestReceiver;
+import io.micrometer.core.instrument.Counter;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Function;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.AfterEach;
@@ -78,6 +81,74 @@ class RestartIT {
     assertThat(new TreeSet<>(all)).isEqualTo(expected);
     // A stop drains what is in flight and commits it: the next worker sends nothing twice.
     assertThat(all).as("80 events, each sent once").hasSize(80);
+  }
+
+  /**
+   * Stopping beside a black hole: the tasks waiting for it are held instead of starting requests
+   * that would only time out after the drain has given up, so the stop waits only for what was
+   * already out, every record finishes and is committed, and the next worker sends nothing twice.
+   */
+  @Test
+  void aStopBesideABlackHoleStartsNothingMoreThereAndSendsNothingTwice() throws Exception {
+    try (TestReceiver hole = new TestReceiver(8)) {
+      AtomicInteger reachedHole = new AtomicInteger();
+      Function<TestReceiver.Request, TestReceiver.Reply> never =
+          TestReceiver.slow(Duration.ofMinutes(5).toMillis(), 200);
+      hole.answer(
+          "/hole",
+          r -> {
+            reachedHole.incrementAndGet();
+            return never.apply(r);
+          });
+      fanout.addWebhook(receiver.url("/slow"), "*", null);
+      fanout.addWebhook(hole.url("/hole"), "*", null);
+      // A new webhook may have a quarter of its host's limit out: one request here. It times out
+      // well within the drain, and one started after it would too, but not a third.
+      var config =
+          fanout
+              .config()
+              .with(
+                  Map.of(
+                      "delivery.max-in-flight", "1000",
+                      "delivery.host-concurrency.initial", "4",
+                      "delivery.request-timeout", "2s",
+                      "shutdown.timeout", "5s"));
+      int events = 30;
+      for (int i = 0; i < events; i++) {
+        fanout.produceEvent(fanout.jobsTopic(), "one-partition", event("evt_" + i, "job.failed"));
+      }
+      FanoutWorker first = fanout.startWorker(config);
+      await()
+          .atMost(WAIT)
+          .until(
+              () ->
+                  receiver.requests("/slow").size() >= events
+                      && reachedHole.get() == 1
+                      && first.registry().get("fanout.waiting.deliveries").gauge().value() > 0);
+      first.close();
+
+      assertThat(reachedHole.get())
+          .as("the request out at the stop timed out; none followed it")
+          .isEqualTo(1);
+      fanout.produceEvent(fanout.jobsTopic(), "one-partition", event("evt_marker", "job.failed"));
+      FanoutWorker second = fanout.startWorker(config);
+      // The second worker consumed the marker and whatever it had to send again before it, and
+      // delivered all of those to the healthy webhook.
+      await()
+          .atMost(WAIT)
+          .until(
+              () ->
+                  eventIds().contains("evt_marker")
+                      && count(second, "fanout.deliveries", "outcome", "delivered")
+                          == count(second, "fanout.events", "result", "matched"));
+      assertThat(receivedIds()).as("31 events, each sent once").hasSize(events + 1);
+    }
+  }
+
+  private static double count(FanoutWorker worker, String name, String tag, String value) {
+    return worker.registry().find(name).tag(tag, value).counters().stream()
+        .mapToDouble(Counter::count)
+        .sum();
   }
 
   private Set<String> eventIds() {
