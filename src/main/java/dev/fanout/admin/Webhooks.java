@@ -88,9 +88,28 @@ public final class Webhooks implements AutoCloseable {
         current, edit.apply(current).withoutExpiredPreviousSecret(clock.instant()), null);
   }
 
-  /** {@link #update} of {@code enabled} alone. */
+  /**
+   * {@link #update} of {@code enabled} alone. A webhook whose secret cannot be read can still be
+   * disabled (enabling it is refused: it would fail closed): its record is written again as stored,
+   * ciphertext and unknown fields included, with only {@code enabled} and the version changed, so
+   * nothing needs decrypting. That is how an operator stops its dead letters while the key is gone.
+   */
   public Subscription setEnabled(String id, boolean enabled) {
-    return update(id, s -> s.withEnabled(enabled));
+    Subscription current = get(id);
+    if (enabled
+        || current.withoutExpiredPreviousSecret(clock.instant()).storedSecretProblem() == null) {
+      return update(id, s -> s.withEnabled(enabled));
+    }
+    byte[] value = codec.withEnabled(current, false);
+    Map<String, String> lost = writeAll(Map.of(id, value));
+    if (!lost.isEmpty()) {
+      throw new AdminFailure(lost.get(id));
+    }
+    try {
+      return codec.decode(id, value);
+    } catch (InvalidSubscriptionException e) {
+      throw new AdminFailure("webhook " + id + " would not be valid: " + e.getMessage());
+    }
   }
 
   /**

@@ -66,8 +66,8 @@ public enum Meters {
   SUBSCRIPTIONS_UNREADABLE(
       "fanout.subscriptions.unreadable",
       Type.GAUGE,
-      "Webhooks whose secret, or previous secret in its grace period, cannot be read with the"
-          + " configured keys; their deliveries are dead-lettered as secret_unavailable"),
+      "Enabled webhooks whose secret, or previous secret in its grace period, cannot be read with"
+          + " the configured keys; their deliveries are dead-lettered as secret_unavailable"),
   SUBSCRIPTIONS_WEAK_SECRETS(
       "fanout.subscriptions.weak.secrets",
       Type.GAUGE,

@@ -3,6 +3,7 @@ package dev.fanout.admin;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.fanout.signing.SecretCipher;
 import dev.fanout.signing.SigningSecret;
 import dev.fanout.subscription.EventPattern;
@@ -167,7 +168,7 @@ class WebhooksTest {
   }
 
   @Test
-  void aWebhookWhoseSecretCannotBeReadCanOnlyGetANewSecretWithoutGrace() {
+  void aWebhookWhoseSecretCannotBeReadCanBeChangedOnlyByANewSecretWithoutGrace() {
     new Webhooks(topic, codec, clock)
         .add(webhook("wh_1", new SigningSecret("old-0123456789abcdef")));
     SubscriptionCodec otherKey =
@@ -175,7 +176,8 @@ class WebhooksTest {
             SecretCipher.parse("k2:" + Base64.getEncoder().encodeToString(new byte[32])));
     Webhooks webhooks = new Webhooks(topic.readWith(otherKey), otherKey, clock);
 
-    assertThatThrownBy(() -> webhooks.setEnabled("wh_1", false))
+    // Any change that writes the secret again (here: none at all) needs it read.
+    assertThatThrownBy(() -> webhooks.update("wh_1", s -> s))
         .isInstanceOf(AdminFailure.class)
         .hasMessageContaining("its secret cannot be read (secret: secret key id 'k1' is not known)")
         .hasMessageEndingWith("rotate-secret --grace 0s");
@@ -184,6 +186,34 @@ class WebhooksTest {
 
     assertThat(webhooks.get("wh_1").secret().reveal()).isEqualTo("new-0123456789abcdef");
     assertThat(webhooks.get("wh_1").enabled()).isFalse();
+  }
+
+  @Test
+  void aWebhookWhoseSecretCannotBeReadCanBeDisabledAsStoredButNotEnabled() throws Exception {
+    new Webhooks(topic, codec, clock)
+        .add(webhook("wh_1", new SigningSecret("old-0123456789abcdef")));
+    byte[] before = topic.read().get("wh_1").orElseThrow().source();
+    SubscriptionCodec otherKey =
+        new SubscriptionCodec(
+            SecretCipher.parse("k2:" + Base64.getEncoder().encodeToString(new byte[32])));
+    Webhooks webhooks = new Webhooks(topic.readWith(otherKey), otherKey, clock);
+
+    Subscription disabled = webhooks.setEnabled("wh_1", false);
+
+    assertThat(disabled.enabled()).isFalse();
+    assertThat(webhooks.get("wh_1").enabled()).isFalse();
+    assertThat(SubscriptionCodec.version(webhooks.get("wh_1").source()))
+        .isEqualTo(SubscriptionCodec.version(before) + 1);
+    ObjectMapper json = new ObjectMapper();
+    assertThat(json.readTree(webhooks.get("wh_1").source()).get("secret"))
+        .as("the ciphertext is written again as it was")
+        .isEqualTo(json.readTree(before).get("secret"));
+    assertThatThrownBy(() -> webhooks.setEnabled("wh_1", true))
+        .isInstanceOf(AdminFailure.class)
+        .hasMessageContaining("its secret cannot be read");
+    assertThat(new Webhooks(topic, codec, clock).get("wh_1").secret().reveal())
+        .as("still readable with its own key")
+        .isEqualTo("old-0123456789abcdef");
   }
 
   @Test

@@ -167,6 +167,29 @@ class WebhookLifecycleIT {
   }
 
   @Test
+  void aWebhookWhoseKeyIsGoneCanStillBeDisabledWhichEndsItsDeadLetters() throws Exception {
+    fanout.putWebhook(
+        "wh_sentinel", FanoutHarness.SPACE, receiver.url("/sentinel"), "*", true, null);
+    // Encrypted under k1 (the commands' first key); the worker knows k2 only.
+    String id = add(receiver.url("/locked").toString(), "job.failed", "--generate-secret");
+    FanoutWorker worker = fanout.startWorker(fanout.config(), SecretCipher.parse(K2));
+    produceAndAwaitSentinel("evt_1", "job.failed");
+    List<ConsumerRecord<byte[], byte[]>> dead = fanout.deadLetters(1, WAIT);
+    assertThat(FanoutHarness.header(dead.get(0), "fanout.reason")).isEqualTo("secret_unavailable");
+    assertThat(worker.ready()).isFalse();
+
+    BaseCommand.environment = Map.of(SecretCipher.KEYS_VARIABLE, K2);
+    assertThat(run("webhooks", "disable", id)).as(err).isEqualTo(ExitCodes.OK);
+    assertThat(run("webhooks", "enable", id)).isEqualTo(ExitCodes.FAILURE);
+    assertThat(err).contains("its secret cannot be read");
+
+    awaitWebhook(worker, id, s -> !s.enabled());
+    await().atMost(WAIT).until(worker::ready);
+    assertThat(worker.registry().get("fanout.subscriptions.unreadable").gauge().value()).isZero();
+    assertThat(receiver.requests("/locked")).isEmpty();
+  }
+
+  @Test
   void refusesBadChangesWithAClearMessage() {
     assertThat(run("webhooks", "update", "wh_nope", "--description", "x"))
         .isEqualTo(ExitCodes.FAILURE);

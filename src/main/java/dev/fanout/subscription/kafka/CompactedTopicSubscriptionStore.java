@@ -138,16 +138,17 @@ public final class CompactedTopicSubscriptionStore implements Runnable, AutoClos
   }
 
   /**
-   * Webhooks that cannot be signed for at {@code now}: their secret, or their previous secret while
-   * its grace period lasts, cannot be read with the keys configured (a key removed, a plain secret
-   * while encryption is required). They fail closed: their tasks are dead-lettered. A previous
-   * secret whose grace period is over signs nothing and does not count.
+   * Enabled webhooks that cannot be signed for at {@code now}: their secret, or their previous
+   * secret while its grace period lasts, cannot be read with the keys configured (a key removed, a
+   * plain secret while encryption is required). They fail closed: their tasks are dead-lettered. A
+   * previous secret whose grace period is over signs nothing and does not count, nor does a
+   * disabled webhook, which is sent nothing.
    */
   public int unreadableSecrets(Instant now) {
     int count = 0;
     for (String id : unreadableSecrets) {
       Subscription s = index.get(id).orElse(null);
-      if (s != null && s.secretProblem(now) != null) {
+      if (s != null && s.enabled() && s.secretProblem(now) != null) {
         count++;
       }
     }
