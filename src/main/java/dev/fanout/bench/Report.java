@@ -117,18 +117,41 @@ final class Report {
     double p99 = mean(scenario, RunResult::p99Millis);
     double healthyP99 = mean(allHealthy, RunResult::p99Millis);
     return String.format(
+            Locale.ROOT,
+            "%s against all healthy (%d runs each, means): healthy rate %.2f x (%.0f / %.0f"
+                + " deliveries/s), per healthy webhook %.2f x, healthy p99 %s x (%s / %s ms)",
+            name,
+            scenario.size(),
+            rate / healthyRate,
+            rate,
+            healthyRate,
+            perWebhook / healthyPerWebhook,
+            number(p99 / healthyP99, 2),
+            number(p99, 1),
+            number(healthyP99, 1))
+        + disagreement("scenario", scenario.stream().map(RunResult::rate).toList())
+        + disagreement("all-healthy", allHealthy.stream().map(RunResult::rate).toList());
+  }
+
+  /** Runs of one kind whose rates differ by more than this factor make a poor mean to compare. */
+  static final double DISAGREEING_RATES = 1.2;
+
+  /**
+   * A warning when runs that should measure the same thing do not: one slow run (a stall, the
+   * machine busy elsewhere) moves a mean of two by half its gap, and with it the ratio.
+   */
+  static String disagreement(String which, List<Double> rates) {
+    double min = rates.stream().mapToDouble(Double::doubleValue).min().orElse(0);
+    double max = rates.stream().mapToDouble(Double::doubleValue).max().orElse(0);
+    if (rates.size() < 2 || min <= 0 || max / min <= DISAGREEING_RATES) {
+      return "";
+    }
+    return String.format(
         Locale.ROOT,
-        "%s against all healthy (%d runs each, means): healthy rate %.2f x (%.0f / %.0f"
-            + " deliveries/s), per healthy webhook %.2f x, healthy p99 %s x (%s / %s ms)",
-        name,
-        scenario.size(),
-        rate / healthyRate,
-        rate,
-        healthyRate,
-        perWebhook / healthyPerWebhook,
-        number(p99 / healthyP99, 2),
-        number(p99, 1),
-        number(healthyP99, 1));
+        "; the %s runs disagree (%.0f to %.0f deliveries/s): run it again before reading the ratio",
+        which,
+        min,
+        max);
   }
 
   /** Deliveries per second to each healthy webhook of a run with these options. */
