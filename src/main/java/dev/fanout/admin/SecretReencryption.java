@@ -58,7 +58,7 @@ public final class SecretReencryption {
         unreadable.put(s.id(), s.storedSecretProblem());
         continue;
       }
-      boolean expiredDropped = s.previousSecret() == null && stored.previousSecret() != null;
+      boolean expiredDropped = s != stored;
       List<String> keys = SubscriptionCodec.secretKeyIds(s.source());
       boolean underCurrentKey = keys.stream().allMatch(k -> Objects.equals(k, currentKey));
       if (!expiredDropped && underCurrentKey && webhooks.codec().notices(s).isEmpty()) {

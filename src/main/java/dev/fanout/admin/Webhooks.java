@@ -96,9 +96,9 @@ public final class Webhooks implements AutoCloseable {
    */
   public Subscription setEnabled(String id, boolean enabled) {
     Subscription current = get(id);
-    if (enabled
-        || current.withoutExpiredPreviousSecret(clock.instant()).storedSecretProblem() == null) {
-      return update(id, s -> s.withEnabled(enabled));
+    Subscription next = current.withEnabled(enabled).withoutExpiredPreviousSecret(clock.instant());
+    if (enabled || next.storedSecretProblem() == null) {
+      return writeChecked(current, next, null);
     }
     byte[] value = codec.withEnabled(current, false);
     Map<String, String> lost = writeAll(Map.of(id, value));

@@ -243,7 +243,7 @@ public final class FanoutWorker implements AutoCloseable {
             clock);
     metrics.bindStuckPartitions(() -> events.stuckPartitions() + retries.stuckPartitions());
     metrics.bindUncommitted(() -> events.uncommittedRecords() + retries.uncommittedRecords());
-    metrics.bindUnreadableSecrets(() -> store.unreadableSecrets(this.clock.instant()));
+    metrics.bindUnreadableSecrets(() -> store.unreadableSecrets(clock.instant()));
     metrics.bindOverdueLookups(sender::overdueLookups);
     metrics.bindWeakSecrets(store::plaintextSecrets, store::legacyBoundSecrets);
     metrics.bindReady(this::ready);

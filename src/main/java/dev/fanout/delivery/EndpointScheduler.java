@@ -555,10 +555,7 @@ public final class EndpointScheduler {
     }
     while (!lane.waiting.isEmpty()
         && lane.cannotStartInTime(now, lane.waiting.size(), maxQueueWaitNanos)) {
-      Duration wait = busyWait(lane, now, lane.waiting.size());
-      Job job = dequeue(lane, true);
-      leaveHost(lane.host);
-      actions.add(() -> job.hold(HoldReasons.ENDPOINT_BUSY, wait));
+      holdNewest(lane, now, actions);
     }
   }
 
@@ -573,11 +570,16 @@ public final class EndpointScheduler {
   /** Holds every waiting task of a lane that cannot start them in time, the newest first. */
   private void holdWaiting(Lane lane, long now, List<Runnable> actions) {
     while (!lane.waiting.isEmpty()) {
-      Duration wait = busyWait(lane, now, lane.waiting.size());
-      Job job = dequeue(lane, true);
-      leaveHost(lane.host);
-      actions.add(() -> job.hold(HoldReasons.ENDPOINT_BUSY, wait));
+      holdNewest(lane, now, actions);
     }
+  }
+
+  /** Holds the newest waiting task of a lane that cannot start it in time. */
+  private void holdNewest(Lane lane, long now, List<Runnable> actions) {
+    Duration wait = busyWait(lane, now, lane.waiting.size());
+    Job job = dequeue(lane, true);
+    leaveHost(lane.host);
+    actions.add(() -> job.hold(HoldReasons.ENDPOINT_BUSY, wait));
   }
 
   /**

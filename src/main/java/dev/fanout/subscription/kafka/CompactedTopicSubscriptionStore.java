@@ -162,6 +162,12 @@ public final class CompactedTopicSubscriptionStore implements Runnable, AutoClos
               + " secret_unavailable until the key is configured again",
           s.id(),
           problem);
+    } else if (s.previousSecretExpiresAt() == null) {
+      log.warn(
+          "webhook {}: its previous secret cannot be read ({}); with no end of grace it signs"
+              + " nothing, and is ignored",
+          s.id(),
+          problem);
     } else {
       log.warn(
           "webhook {}: its previous secret cannot be read ({}); until its grace period ends ({})"
@@ -169,7 +175,7 @@ public final class CompactedTopicSubscriptionStore implements Runnable, AutoClos
               + " configured again; after that it signs nothing and is ignored",
           s.id(),
           problem,
-          s.previousSecretExpiresAt() == null ? "it has none" : s.previousSecretExpiresAt());
+          s.previousSecretExpiresAt());
     }
   }
 
