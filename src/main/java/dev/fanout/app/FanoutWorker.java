@@ -3,6 +3,7 @@ package dev.fanout.app;
 import dev.fanout.config.FanoutConfig;
 import dev.fanout.deadletter.kafka.KafkaDeadLetterWriter;
 import dev.fanout.delivery.AttemptLog;
+import dev.fanout.delivery.Budget;
 import dev.fanout.delivery.ConcurrencyLimits;
 import dev.fanout.delivery.DeliveryEngine;
 import dev.fanout.delivery.DeliveryListener;
@@ -159,10 +160,21 @@ public final class FanoutWorker implements AutoCloseable {
             delivery, config.history().enabled() ? config.history().responseSnippetBytes() : 0);
     this.engineExecutor = new EngineExecutor("fanout-engine");
     RoomSignal room = new RoomSignal();
+    Budget budget =
+        Budget.adaptive(
+            delivery.hostConcurrency().max(), delivery.maxInFlight(), Budget.processCpu());
+    engineExecutor.every(
+        Budget.WINDOW_MILLIS,
+        TimeUnit.MILLISECONDS,
+        "budget",
+        () -> {
+          if (budget.adapt()) {
+            room.signal();
+          }
+        });
     EndpointScheduler scheduler =
         new EndpointScheduler(
             new EndpointScheduler.Settings(
-                delivery.maxInFlight(),
                 delivery.maxQueueWait(),
                 config.breaker().waitInOpen(),
                 delivery.endpointIdleTimeout()),
@@ -170,6 +182,7 @@ public final class FanoutWorker implements AutoCloseable {
             ConcurrencyLimits.hosts(delivery.hostConcurrency(), delivery.requestTimeout()),
             delivery.hostConcurrency().min(),
             ConcurrencyLimits.lanes(delivery.hostConcurrency(), delivery.requestTimeout()),
+            budget,
             engineExecutor,
             System::nanoTime,
             room::signal);
@@ -201,7 +214,6 @@ public final class FanoutWorker implements AutoCloseable {
             new GoneWebhooks(subscriptionWriter, codec, index),
             scheduler,
             room,
-            delivery.maxInFlight(),
             DeliveryListeners.of(listeners),
             clock,
             engineExecutor);

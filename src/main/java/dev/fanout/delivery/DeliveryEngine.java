@@ -39,9 +39,9 @@ import org.slf4j.LoggerFactory;
  * acknowledged the retry or dead-letter record. A write that fails is tried again with backoff and
  * never counted as done, so a source offset is never committed past work that could be lost.
  *
- * <p>Memory is bounded by {@code budget}: the tasks between {@link #deliver} and their durable end.
- * Consumer loops ask {@link #admits} before they start a record, and wait on {@link #room} when it
- * says no.
+ * <p>Memory is bounded by the {@link Budget} (at most {@code delivery.max-in-flight}): the tasks
+ * between {@link #deliver} and their durable end. Consumer loops ask {@link #admits} before they
+ * start a record, and wait on {@link #room} when it says no.
  *
  * <p>Every task knows its {@link Source}. A task whose partition this member no longer owns sends
  * nothing more and writes nothing: the next owner redoes it from the uncommitted offset, and one
@@ -63,16 +63,15 @@ public final class DeliveryEngine {
   private final Consumer<Subscription> disableWebhook;
   private final EndpointScheduler scheduler;
   private final RoomSignal room;
-  private final int budget;
   private final DeliveryListener listener;
   private final Clock clock;
   private final ScheduledExecutorService executor;
   private final AtomicInteger inFlight = new AtomicInteger();
-  private final int lowWater;
+  private final Budget budget;
 
   /**
-   * @param budget tasks between {@link #deliver} and their durable end, at most ({@code
-   *     delivery.max-in-flight}); {@link #admits} keeps to it
+   * @param scheduler its {@link EndpointScheduler#budget} bounds the tasks between {@link #deliver}
+   *     and their durable end, and {@link #admits} keeps to it
    * @param room signalled by the scheduler and by every task's end
    */
   public DeliveryEngine(
@@ -82,7 +81,6 @@ public final class DeliveryEngine {
       Consumer<Subscription> disableWebhook,
       EndpointScheduler scheduler,
       RoomSignal room,
-      int budget,
       DeliveryListener listener,
       Clock clock,
       ScheduledExecutorService executor) {
@@ -92,8 +90,7 @@ public final class DeliveryEngine {
     this.disableWebhook = disableWebhook;
     this.scheduler = scheduler;
     this.room = room;
-    this.budget = budget;
-    this.lowWater = budget - Math.max(1, budget / 10);
+    this.budget = scheduler.budget();
     this.listener = listener;
     this.clock = clock;
     this.executor = executor;
@@ -119,7 +116,11 @@ public final class DeliveryEngine {
     if (now == 0) {
       return true;
     }
-    return now + Math.max(1, tasks.size()) <= budget && scheduler.hasRoomFor(tasks);
+    if (now + Math.max(1, tasks.size()) <= budget.get() && scheduler.hasRoomFor(tasks)) {
+      return true;
+    }
+    budget.refused(); // a larger budget would have let it in, or raised its hosts' shares
+    return false;
   }
 
   /**
@@ -183,7 +184,8 @@ public final class DeliveryEngine {
     inFlight.incrementAndGet();
     done.whenComplete(
         (v, e) -> {
-          if (inFlight.decrementAndGet() <= lowWater) {
+          int limit = budget.get();
+          if (inFlight.decrementAndGet() <= limit - Math.max(1, limit / 10)) {
             room.signal();
           }
         });

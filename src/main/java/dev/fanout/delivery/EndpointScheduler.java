@@ -99,13 +99,11 @@ public final class EndpointScheduler {
   }
 
   /**
-   * @param budget tasks in memory at once, waiting or in flight ({@code delivery.max-in-flight})
    * @param maxQueueWait longest a task waits in memory for its lane to start it
    * @param breakerWait how long a task is held while its breaker is open (before escalation)
    * @param idleTimeout how long an unused lane or host keeps its state
    */
-  public record Settings(
-      int budget, Duration maxQueueWait, Duration breakerWait, Duration idleTimeout) {}
+  public record Settings(Duration maxQueueWait, Duration breakerWait, Duration idleTimeout) {}
 
   /** What the scheduler holds now, for gauges. */
   public record Snapshot(
@@ -124,6 +122,7 @@ public final class EndpointScheduler {
   private final Supplier<Limit> hostLimits;
   private final int hostMinLimit;
   private final IntFunction<Limit> laneCaps;
+  private final Budget budget;
   private final ScheduledExecutorService timer;
   private final LongSupplier nanos;
   private final Runnable roomChanged;
@@ -153,6 +152,7 @@ public final class EndpointScheduler {
       Supplier<Limit> hostLimits,
       int hostMinLimit,
       IntFunction<Limit> laneCaps,
+      Budget budget,
       ScheduledExecutorService timer,
       LongSupplier nanos,
       Runnable roomChanged) {
@@ -161,6 +161,7 @@ public final class EndpointScheduler {
     this.hostLimits = hostLimits;
     this.hostMinLimit = hostMinLimit;
     this.laneCaps = laneCaps;
+    this.budget = budget;
     this.timer = timer;
     this.nanos = nanos;
     this.roomChanged = roomChanged;
@@ -197,7 +198,7 @@ public final class EndpointScheduler {
    * lane whose breaker is open (its tasks will be held), never stand in the way.
    */
   public synchronized boolean hasRoomFor(List<DeliveryTask> tasks) {
-    int share = Math.max(1, settings.budget() / Math.max(1, hostsWithTasks));
+    int share = share();
     for (DeliveryTask task : tasks) {
       Lane lane = lanes.get(task.subscription().id());
       if (lane != null && lane.breaker.getState() == CircuitBreaker.State.OPEN) {
@@ -301,6 +302,16 @@ public final class EndpointScheduler {
       }
     }
     run(actions);
+  }
+
+  /** The tasks in memory at once, waiting or in flight, that hosts share. */
+  public Budget budget() {
+    return budget;
+  }
+
+  /** A host's fair share of the budget now. */
+  private int share() {
+    return Math.max(1, budget.get() / Math.max(1, hostsWithTasks));
   }
 
   public synchronized int waiting() {
@@ -507,8 +518,7 @@ public final class EndpointScheduler {
    */
   private void leaveHost(Host host) {
     boolean sharesGrew = --host.tasks == 0 && hostsWithTasks-- > 1;
-    if (host.blocking
-        && host.tasks < Math.max(1, settings.budget() / Math.max(1, hostsWithTasks))) {
+    if (host.blocking && host.tasks < share()) {
       host.blocking = false;
       blockingHosts--;
       roomChanged.run(); // cheap: it only bumps a counter and wakes whoever waits

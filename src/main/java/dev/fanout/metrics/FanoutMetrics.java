@@ -167,6 +167,7 @@ public final class FanoutMetrics
     this.perEndpoint = perEndpoint;
     Meters.WAITING_DELIVERIES.gauge(scheduler::waiting).register(registry);
     Meters.ENDPOINT_HOSTS.gauge(() -> scheduler.snapshot(0).hosts()).register(registry);
+    Meters.DELIVERY_BUDGET.gauge(() -> scheduler.budget().get()).register(registry);
     for (CircuitBreaker.State state :
         List.of(
             CircuitBreaker.State.CLOSED,

@@ -93,6 +93,12 @@ public enum Meters {
       "host"),
   ENDPOINT_HOSTS(
       "fanout.endpoint.hosts", Type.GAUGE, "Hosts whose concurrency limit and lanes are kept"),
+  DELIVERY_BUDGET(
+      "fanout.delivery.budget",
+      Type.GAUGE,
+      "Delivery tasks taken into memory at once, waiting or in flight: from"
+          + " delivery.host-concurrency.max up to delivery.max-in-flight while the worker's cores"
+          + " have room"),
   CONFIG_RECORDS_REJECTED(
       "fanout.config.records.rejected",
       Type.COUNTER,

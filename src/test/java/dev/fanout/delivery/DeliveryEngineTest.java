@@ -851,7 +851,6 @@ class DeliveryEngineTest {
             },
             scheduler,
             new RoomSignal(),
-            1000,
             listener,
             Clock.fixed(NOW, ZoneOffset.UTC),
             executor);
@@ -933,12 +932,12 @@ class DeliveryEngineTest {
     RoomSignal room = new RoomSignal();
     scheduler =
         new EndpointScheduler(
-            new EndpointScheduler.Settings(
-                1000, MAX_QUEUE_WAIT, BREAKER_WAIT, Duration.ofMinutes(10)),
+            new EndpointScheduler.Settings(MAX_QUEUE_WAIT, BREAKER_WAIT, Duration.ofMinutes(10)),
             breakers,
             () -> FixedLimit.of(1),
             1,
             start -> FixedLimit.of(1),
+            Budget.fixed(1000),
             executor,
             nanos::get,
             room::signal);
@@ -959,7 +958,6 @@ class DeliveryEngineTest {
         disabled::add,
         scheduler,
         room,
-        1000,
         listener,
         clock,
         executor);

@@ -342,11 +342,12 @@ class EndpointSchedulerTest {
   private EndpointScheduler scheduler(int budget, Supplier<Limit> hosts, IntFunction<Limit> lanes) {
     return new EndpointScheduler(
         new EndpointScheduler.Settings(
-            budget, Duration.ofSeconds(5), Duration.ofSeconds(30), Duration.ofMinutes(10)),
+            Duration.ofSeconds(5), Duration.ofSeconds(30), Duration.ofMinutes(10)),
         breakers,
         hosts,
         1,
         lanes,
+        Budget.fixed(budget),
         timer,
         nanos::get,
         () -> rooms++);

@@ -6,6 +6,7 @@ import com.netflix.concurrency.limits.limit.FixedLimit;
 import dev.fanout.deadletter.DeadLetter;
 import dev.fanout.deadletter.HoldReasons;
 import dev.fanout.deadletter.Reasons;
+import dev.fanout.delivery.Budget;
 import dev.fanout.delivery.DeliveryTask;
 import dev.fanout.delivery.EndpointScheduler;
 import dev.fanout.delivery.Outcome;
@@ -137,11 +138,12 @@ class FanoutMetricsTest {
     EndpointScheduler scheduler =
         new EndpointScheduler(
             new EndpointScheduler.Settings(
-                10, Duration.ofSeconds(5), Duration.ofSeconds(30), Duration.ofMinutes(10)),
+                Duration.ofSeconds(5), Duration.ofSeconds(30), Duration.ofMinutes(10)),
             CircuitBreakerRegistry.ofDefaults(),
             () -> FixedLimit.of(4),
             1,
             ignored -> FixedLimit.of(4),
+            Budget.fixed(10),
             timer,
             System::nanoTime,
             () -> {});

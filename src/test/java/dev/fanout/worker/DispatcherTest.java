@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import com.netflix.concurrency.limits.limit.FixedLimit;
 import dev.fanout.deadletter.DeadLetter;
 import dev.fanout.deadletter.DeadLetterWriter;
+import dev.fanout.delivery.Budget;
 import dev.fanout.delivery.DeliveryEngine;
 import dev.fanout.delivery.DeliveryTask;
 import dev.fanout.delivery.EndpointScheduler;
@@ -73,6 +74,8 @@ class DispatcherTest {
   private final AtomicInteger tierFailuresLeft = new AtomicInteger();
   private final AtomicInteger routed = new AtomicInteger();
   private final ScheduledThreadPoolExecutor executor = new ScheduledThreadPoolExecutor(1);
+  // 10 tasks until a test adapts it; the cores have room to grow it to 20.
+  private final Budget budget = Budget.adaptive(10, 20, () -> 0.5);
   private final DeliveryEngine engine = engine();
   private final Dispatcher dispatcher =
       new Dispatcher(
@@ -112,6 +115,23 @@ class DispatcherTest {
     await().atMost(Duration.ofSeconds(5)).until(() -> paused().isEmpty());
     assertThat(tierWrites).as("busy is not broken: nothing went to a retry tier").hasValue(0);
     assertThat(sender.sent).hasValue(30);
+  }
+
+  @Test
+  void aBudgetThatGrowsWhileRecordsWaitForItLetsThePausedLoopTakeMore() throws Exception {
+    start(30);
+    await().atMost(Duration.ofSeconds(5)).until(() -> paused().contains(P0));
+    assertThat(engine.inFlight()).isEqualTo(10);
+
+    assertThat(budget.adapt()).as("records waited for room, and the cores have some").isTrue();
+    engine.room().signal(); // as the worker does when its budget grows
+
+    await().atMost(Duration.ofSeconds(5)).until(() -> engine.inFlight() == 12);
+    for (int answered = 0; answered < 30; answered++) {
+      sender.next().complete(new HttpResult.Response(200, null));
+    }
+    await().atMost(Duration.ofSeconds(5)).until(() -> committed() == 30);
+    assertThat(tierWrites).hasValue(0);
   }
 
   @Test
@@ -245,11 +265,12 @@ class DispatcherTest {
     EndpointScheduler scheduler =
         new EndpointScheduler(
             new EndpointScheduler.Settings(
-                10, Duration.ofSeconds(5), Duration.ofSeconds(30), Duration.ofMinutes(10)),
+                Duration.ofSeconds(5), Duration.ofSeconds(30), Duration.ofMinutes(10)),
             CircuitBreakerRegistry.ofDefaults(),
             () -> FixedLimit.of(2),
             1,
             start -> FixedLimit.of(2),
+            budget,
             executor,
             System::nanoTime,
             room::signal);
@@ -278,7 +299,6 @@ class DispatcherTest {
         subscription -> {},
         scheduler,
         room,
-        10,
         new dev.fanout.delivery.DeliveryListener() {},
         Clock.systemUTC(),
         executor);
