@@ -16,6 +16,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Collectors;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.AfterEach;
@@ -30,6 +31,7 @@ class ConcentratedTrafficIT {
   private static final Duration WAIT = Duration.ofMinutes(3);
 
   private TestReceiver receiver;
+  private TestReceiver otherHost;
   private FanoutHarness fanout;
 
   @AfterEach
@@ -39,6 +41,9 @@ class ConcentratedTrafficIT {
     }
     if (receiver != null) {
       receiver.close();
+    }
+    if (otherHost != null) {
+      otherHost.close();
     }
   }
 
@@ -61,6 +66,42 @@ class ConcentratedTrafficIT {
         .isEmpty();
     assertThat(fanout.readToEnd(fanout.config().topics().dlq())).hasSize(0);
     assertThat(counter(worker, "fanout.held", "reason", "endpoint_busy")).isZero();
+  }
+
+  @Test
+  void slowHostsGetMoreThanTheBudgetsStartWhileTheWorkersCoresHaveRoom() throws Exception {
+    // Two hosts that take 4 requests each; the budget starts at 4 tasks in memory (the host
+    // maximum), so only growing it lets both hosts have theirs out at once.
+    receiver = new TestReceiver(16);
+    otherHost = new TestReceiver(16);
+    receiver.answer("/slow", TestReceiver.slow(200, 200));
+    otherHost.answer("/slow", TestReceiver.slow(200, 200));
+    fanout =
+        new FanoutHarness(
+            Map.of(
+                "delivery.host-concurrency.initial", "4",
+                "delivery.host-concurrency.max", "4",
+                "delivery.max-in-flight", "64"));
+    fanout.addWebhook(receiver.url("/slow"), "*", null);
+    fanout.addWebhook(otherHost.url("/slow"), "*", null);
+    fanout.produceEvents(fanout.jobsTopic(), 100, i -> event("evt_" + i, "job.failed"));
+    FanoutWorker worker = fanout.startWorker();
+    AtomicLong largestBudget = new AtomicLong();
+
+    await()
+        .atMost(WAIT)
+        .until(
+            () -> {
+              largestBudget.accumulateAndGet(
+                  (long) worker.registry().get("fanout.delivery.budget").gauge().value(),
+                  Math::max);
+              return new HashSet<>(receiver.deliveredEventIds("/slow")).size() == 100
+                  && new HashSet<>(otherHost.deliveredEventIds("/slow")).size() == 100;
+            });
+    assertThat(largestBudget.get())
+        .as("records waited and the cores were idle: the budget grew past its start")
+        .isGreaterThan(4);
+    assertThat(byWebhook(fanout.retryRecords())).isEmpty();
   }
 
   @Test
