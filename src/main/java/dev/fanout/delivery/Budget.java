@@ -23,8 +23,9 @@ import java.util.function.LongSupplier;
  *       #BUSY_PERCENT}% busy (more tasks would only queue for the CPU).
  * </ul>
  *
- * Records beyond it wait in Kafka, their partitions paused, as for the fixed budget. Thread-safe:
- * {@link #get} and {@link #refused} from any thread, {@link #adapt} from one thread at a time.
+ * Records beyond it wait in Kafka, their partitions paused ({@link DeliveryEngine#admits}).
+ * Thread-safe: {@link #get} and {@link #refused} from any thread, {@link #adapt} from one thread at
+ * a time.
  */
 public final class Budget {
   /** How often the worker calls {@link #adapt}. */
@@ -66,11 +67,6 @@ public final class Budget {
   /** Tasks that may be in memory now. */
   public int get() {
     return limit;
-  }
-
-  /** The most it can be. */
-  public int ceiling() {
-    return ceiling;
   }
 
   /** A record waited for room: in the budget, or in its hosts' fair shares of it. */
