@@ -76,7 +76,9 @@ final class BenchRun {
     List<BenchReceiver> receivers = new ArrayList<>();
     try {
       for (int i = 0; i < topology.receivers(); i++) {
-        receivers.add(new BenchReceiver(loop, ledger, o.receiverLatency().toMillis()));
+        // The first --slow-receivers answer after --receiver-latency, the others at once.
+        long latency = i < o.slowReceivers() ? o.receiverLatency().toMillis() : 0;
+        receivers.add(new BenchReceiver(loop, ledger, latency));
       }
       List<URI> urls = new ArrayList<>();
       for (Topology.Placement p : topology.webhooks()) {

@@ -58,6 +58,15 @@ final class BenchCommand extends BaseCommand {
   String receiverLatency;
 
   @Option(
+      names = "--slow-receivers",
+      paramLabel = "N",
+      description =
+          "Receivers (the first N) that answer after --receiver-latency; the others answer at"
+              + " once, as subscribers of different speeds beside each other (default"
+              + " ${DEFAULT-VALUE}).")
+  String slowReceivers;
+
+  @Option(
       names = "--black-hole",
       paramLabel = "N",
       description = "Webhooks whose path reads and never answers (default ${DEFAULT-VALUE}).")

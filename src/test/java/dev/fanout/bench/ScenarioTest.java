@@ -39,6 +39,15 @@ class ScenarioTest {
   }
 
   @Test
+  void everyReceiverIsSlowUnlessSlowReceiversSaysHowMany() {
+    assertThat(Scenario.NONE.options(Map.of()).slowReceivers()).isEqualTo(Integer.MAX_VALUE);
+    assertThat(Scenario.NONE.options(Map.of("slow-receivers", "1")).slowReceivers()).isEqualTo(1);
+    assertThatThrownBy(() -> Scenario.NONE.options(Map.of("slow-receivers", "some")))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("--slow-receivers");
+  }
+
+  @Test
   void everyScenarioResolvesToValidOptions() {
     for (Scenario s : Scenario.SCENARIOS) {
       assertThat(s.options(Map.of())).as(s.name()).isNotNull();
