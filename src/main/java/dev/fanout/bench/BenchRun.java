@@ -133,6 +133,15 @@ final class BenchRun {
       sent = topics.paced(producer, firstPaced, paced.rate(), o.latencyPhase(), o.bodyBytes());
       long due = (firstPaced + sent) * healthy.size();
       latencyMissing = Math.max(0, due - awaitDeliveries(due, worker));
+      DeliveryLedger.Late late = ledger.late();
+      if (late.count() > 0) {
+        progress(
+            "latency: %d deliveries took over %d ms, received %.2f to %.2f s into the phase",
+            late.count(),
+            DeliveryLedger.LATE_MICROS / 1000,
+            late.firstSeconds(),
+            late.lastSeconds());
+      }
       progress("stopping the worker");
     }
     progress("reading the retry tiers and the dead-letter topic");

@@ -3,6 +3,7 @@ package dev.fanout.bench;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicLongArray;
 import java.util.concurrent.atomic.LongAdder;
 import org.HdrHistogram.ConcurrentHistogram;
@@ -26,6 +27,17 @@ final class DeliveryLedger {
   private final ConcurrentHistogram latencyMicros =
       new ConcurrentHistogram(TimeUnit.HOURS.toMicros(1), 3);
   private final LongHashSet seen; // guarded by itself
+
+  /** Deliveries later than this, and when they arrived: where in a phase a stall fell. */
+  static final long LATE_MICROS = TimeUnit.MILLISECONDS.toMicros(100);
+
+  private final LongAdder late = new LongAdder();
+  private final AtomicLong firstLateNanos = new AtomicLong(Long.MAX_VALUE);
+  private final AtomicLong lastLateNanos = new AtomicLong(Long.MIN_VALUE);
+  private volatile long latencySinceNanos = System.nanoTime();
+
+  /** Deliveries later than {@link #LATE_MICROS} since the latency was reset, and when they came. */
+  record Late(long count, double firstSeconds, double lastSeconds) {}
 
   DeliveryLedger(int webhooks, int expectedDeliveries) {
     this.requests = new AtomicLongArray(webhooks);
@@ -62,6 +74,12 @@ final class DeliveryLedger {
     }
     if (latencyMicros >= 0) {
       this.latencyMicros.recordValue(latencyMicros);
+      if (latencyMicros > LATE_MICROS) {
+        long at = System.nanoTime() - latencySinceNanos;
+        late.increment();
+        firstLateNanos.accumulateAndGet(at, Math::min);
+        lastLateNanos.accumulateAndGet(at, Math::max);
+      }
     }
   }
 
@@ -95,8 +113,20 @@ final class DeliveryLedger {
     return latencyMicros.copy();
   }
 
+  /** The late deliveries since the latency was last reset; times from that reset. */
+  Late late() {
+    long count = late.sum();
+    return count == 0
+        ? new Late(0, 0, 0)
+        : new Late(count, firstLateNanos.get() / 1e9, lastLateNanos.get() / 1e9);
+  }
+
   void resetLatency() {
     latencyMicros.reset();
+    late.reset();
+    firstLateNanos.set(Long.MAX_VALUE);
+    lastLateNanos.set(Long.MIN_VALUE);
+    latencySinceNanos = System.nanoTime();
   }
 
   void reserve(long expectedDeliveries) {
@@ -113,7 +143,7 @@ final class DeliveryLedger {
     }
     duplicates.reset();
     unidentified.reset();
-    latencyMicros.reset();
+    resetLatency();
     synchronized (seen) {
       seen.clear();
     }

@@ -73,4 +73,19 @@ class DeliveryLedgerTest {
     assertThat(DeliveryLedger.idBits("dlv_0123")).isEqualTo(DeliveryLedger.NO_ID);
     assertThat(DeliveryLedger.idBits("dlv_0123456789abcdeg")).isEqualTo(DeliveryLedger.NO_ID);
   }
+
+  @Test
+  void countsTheDeliveriesOverAHundredMillisecondsUntilTheLatencyIsReset() {
+    DeliveryLedger ledger = new DeliveryLedger(2, 16);
+    ledger.resetLatency();
+
+    ledger.accepted(HOOK_0, ID_A, 99_000);
+    ledger.accepted(HOOK_1, ID_B, 150_000);
+
+    DeliveryLedger.Late late = ledger.late();
+    assertThat(late.count()).isEqualTo(1);
+    assertThat(late.firstSeconds()).isEqualTo(late.lastSeconds()).isNotNegative();
+    ledger.resetLatency();
+    assertThat(ledger.late().count()).isZero();
+  }
 }
