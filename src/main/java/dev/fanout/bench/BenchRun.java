@@ -113,6 +113,7 @@ final class BenchRun {
     double backlogSeconds = 0;
     int sent;
     long latencyMissing;
+    ThreadCpu.Machine latencyMachine;
     String group = topics.config().kafka().groupId();
     // Taken before the worker starts: every thread it starts is its own.
     Set<Long> earlier = ThreadCpu.alive(name -> BenchThreads.leftOver(name, group));
@@ -130,9 +131,11 @@ final class BenchRun {
       ledger.resetLatency();
       progress("latency: %.0f events/s for %s", paced.rate(), Durations.format(o.latencyPhase()));
       long firstPaced = (long) o.events() + o.backlog();
+      ThreadCpu.Mark latencyStart = ThreadCpu.Mark.now();
       sent = topics.paced(producer, firstPaced, paced.rate(), o.latencyPhase(), o.bodyBytes());
       long due = (firstPaced + sent) * healthy.size();
       latencyMissing = Math.max(0, due - awaitDeliveries(due, worker));
+      latencyMachine = latencyStart.until(ThreadCpu.Mark.now());
       DeliveryLedger.Late late = ledger.late();
       if (late.count() > 0) {
         progress(
@@ -165,6 +168,7 @@ final class BenchRun {
         sent,
         latencyMissing,
         ledger.latency(),
+        latencyMachine,
         healthy.stream().mapToLong(p -> ledger.accepted(p.webhook())).min().orElse(0),
         healthy.stream().mapToLong(p -> ledger.accepted(p.webhook())).max().orElse(0),
         o.events() + o.backlog() + (long) sent,

@@ -49,10 +49,11 @@ final class Report {
       out.println("cpu per delivery     n/a (this JVM does not measure thread CPU time)");
     }
     out.printf(
-        "cores busy           raw client run %s, throughput phase %s, of %d   (the whole"
-            + " process: JIT compiler in brackets)%n",
+        "cores busy           raw client run %s, throughput phase %s, latency phase %s, of %d"
+            + "   (the whole process: JIT compiler in brackets)%n",
         cores(r.raw().cpu().machine()),
         cores(r.workerCpu().machine()),
+        cores(r.latencyMachine()),
         Runtime.getRuntime().availableProcessors());
     if (r.backlogEvents() > 0) {
       out.printf(
@@ -201,12 +202,13 @@ final class Report {
     out.println(
         "| scenario | raw req/s | deliveries/s | ratio | CPU us/delivery | raw CPU us/request"
             + " | CPU ratio | p50 ms | p99 ms | max ms | healthy tier records | dead letters"
-            + " | duplicates | peak heap MiB | peak RSS MiB | cores busy, raw / worker (JIT) |");
-    out.println("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|");
+            + " | duplicates | peak heap MiB | peak RSS MiB | cores busy, raw / worker (JIT)"
+            + " | cores busy, latency phase (JIT) |");
+    out.println("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|");
     for (RunResult r : runs) {
       out.printf(
           "| %s | %.0f | %.0f | %.2f | %.1f%s | %.1f%s | %.2f | %s | %s | %s | %d | %d | %d"
-              + " | %.0f | %.0f | %s / %s |%n",
+              + " | %.0f | %.0f | %s / %s | %s |%n",
           r.complete() ? r.label() : r.label() + " (incomplete)",
           r.raw().rate(),
           r.rate(),
@@ -225,7 +227,8 @@ final class Report {
           r.peakHeapBytes() / MIB,
           r.peakRssBytes() / MIB,
           cores(r.raw().cpu().machine()),
-          cores(r.workerCpu().machine()));
+          cores(r.workerCpu().machine()),
+          cores(r.latencyMachine()));
     }
     out.println();
     for (String note : notes) {

@@ -4,7 +4,8 @@ import org.HdrHistogram.Histogram;
 
 /**
  * What one run measured. Deliveries, rates and latencies count healthy webhooks only; CPU times are
- * the worker's threads over the throughput phase and the raw client's over its run.
+ * the worker's threads over the throughput phase and the raw client's over its run; {@code
+ * latencyMachine} is how busy the whole process was over the latency phase.
  */
 record RunResult(
     String label,
@@ -23,6 +24,7 @@ record RunResult(
     int pacedEvents,
     long latencyMissing,
     Histogram latencyMicros,
+    ThreadCpu.Machine latencyMachine,
     long acceptedPerWebhookMin,
     long acceptedPerWebhookMax,
     long expectedPerWebhook,

@@ -51,6 +51,26 @@ final class ThreadCpu implements AutoCloseable {
     }
   }
 
+  /**
+   * The process's CPU time and the JIT compiler's time at one moment, to measure a phase without
+   * sampling threads: {@code Mark.now()} at its start, {@link #until} at its end.
+   */
+  record Mark(long atNanos, long processCpuNanos, long compileMillis) {
+    static Mark now() {
+      return new Mark(System.nanoTime(), ThreadCpu.processCpuNanos(), ThreadCpu.compileMillis());
+    }
+
+    /** How busy the whole process kept the machine from this mark to {@code end}. */
+    Machine until(Mark end) {
+      return Machine.of(
+          (end.atNanos - atNanos) / 1e9,
+          processCpuNanos < 0 || end.processCpuNanos < 0
+              ? -1
+              : end.processCpuNanos - processCpuNanos,
+          compileMillis < 0 || end.compileMillis < 0 ? -1 : end.compileMillis - compileMillis);
+    }
+  }
+
   private static final class Seen {
     final String name;
     final long first;
@@ -74,9 +94,7 @@ final class ThreadCpu implements AutoCloseable {
             return t;
           });
   private final boolean supported;
-  private final long startNanos = System.nanoTime();
-  private final long startProcessCpu = processCpuNanos();
-  private final long startCompile = compileMillis();
+  private final Mark start = Mark.now();
   private volatile Machine machine = Machine.UNKNOWN;
 
   private ThreadCpu() {
@@ -109,13 +127,7 @@ final class ThreadCpu implements AutoCloseable {
   void stop() {
     sampler.shutdownNow();
     sample(false);
-    long processCpu = processCpuNanos();
-    long compile = compileMillis();
-    machine =
-        Machine.of(
-            (System.nanoTime() - startNanos) / 1e9,
-            processCpu < 0 || startProcessCpu < 0 ? -1 : processCpu - startProcessCpu,
-            compile < 0 || startCompile < 0 ? -1 : compile - startCompile);
+    machine = start.until(Mark.now());
   }
 
   /** Takes a sample now, besides the periodic ones. */

@@ -1,6 +1,7 @@
 package dev.fanout.bench;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
 
 import java.lang.management.ManagementFactory;
 import java.util.Set;
@@ -120,5 +121,34 @@ class ThreadCpuTest {
     assertThat(ThreadCpu.Machine.of(0, 1, 1)).isEqualTo(ThreadCpu.Machine.UNKNOWN);
     assertThat(Report.cores(machine)).isEqualTo("1.50 (0.25)");
     assertThat(Report.cores(ThreadCpu.Machine.UNKNOWN)).isEqualTo("n/a (n/a)");
+  }
+
+  @Test
+  void aPhaseBetweenTwoMarksIsTheProcessCpuAndCompileTimeBetweenThem() {
+    ThreadCpu.Mark start = new ThreadCpu.Mark(1_000_000_000L, 5_000_000_000L, 200);
+    ThreadCpu.Mark end = new ThreadCpu.Mark(5_000_000_000L, 11_400_000_000L, 1_000);
+
+    ThreadCpu.Machine phase = start.until(end);
+
+    assertThat(phase.busyCores()).isCloseTo(1.6, within(1e-9));
+    assertThat(phase.compilingCores()).isCloseTo(0.2, within(1e-9));
+    assertThat(new ThreadCpu.Mark(0, -1, -1).until(end)).isEqualTo(new ThreadCpu.Machine(-1, -1));
+    assertThat(start.until(start)).isEqualTo(ThreadCpu.Machine.UNKNOWN);
+  }
+
+  @Test
+  void aPhaseMeasuredBetweenMarksSeesTheCpuBurnedInIt() throws Exception {
+    ThreadCpu.Mark start = ThreadCpu.Mark.now();
+    Burner burner = new Burner("phase-burner");
+    burner.start();
+    try {
+      burner.burned.await();
+      ThreadCpu.Machine phase = start.until(ThreadCpu.Mark.now());
+      double seconds = (System.nanoTime() - start.atNanos()) / 1e9;
+      assertThat(phase.busyCores()).isGreaterThanOrEqualTo(BURN_NANOS / 1e9 / seconds * 0.9);
+    } finally {
+      burner.release.countDown();
+      burner.join();
+    }
   }
 }
