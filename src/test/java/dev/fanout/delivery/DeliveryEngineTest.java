@@ -642,6 +642,71 @@ class DeliveryEngineTest {
   }
 
   @Test
+  void aNewHostSlowerToAnswerFirstThanTheOthersKeepsItsWaitingTasks() throws Exception {
+    sender.holdResponses();
+    CompletableFuture<Void> elsewhere = engine.deliver(task("evt_0", OTHER_URL), source);
+    nanos.addAndGet(Duration.ofMillis(10).toNanos());
+    nextPending(sender.pending).complete(OK); // another host answers in 10 ms
+    awaitDone(elsewhere);
+    CompletableFuture<Void> first = engine.deliver(firstTask(), source);
+    CompletableFuture<HttpResult> firstResponse = nextPending(sender.pending);
+    for (int i = 2; i <= 200; i++) {
+      engine.deliver(task("evt_" + i, URL), source);
+    }
+
+    // Its first answer takes 400 ms, forty times the other host's: slow is not silent. Taken as
+    // stalled this early, the deep end of its queue would be parked for a breaker's interval.
+    nanos.addAndGet(Duration.ofMillis(400).toNanos());
+    scheduler.maintain();
+    firstResponse.complete(OK);
+    awaitDone(first);
+    scheduler.maintain();
+
+    assertThat(retries.calls).isEmpty();
+    assertThat(scheduler.waiting()).isEqualTo(198);
+  }
+
+  @Test
+  void beforeAnythingHasAnsweredTheWorkerASilentHostGetsASecond() throws Exception {
+    sender.holdResponses();
+    CompletableFuture<Void> first = engine.deliver(firstTask(), source);
+    nextPending(sender.pending);
+    for (int i = 2; i <= 200; i++) {
+      engine.deliver(task("evt_" + i, URL), source);
+    }
+
+    // A cold worker may be the slow part itself: 300 ms of silence is no evidence yet.
+    nanos.addAndGet(Duration.ofMillis(300).toNanos());
+    scheduler.maintain();
+    assertThat(retries.calls).isEmpty();
+    assertThat(scheduler.waiting()).isEqualTo(199);
+
+    nanos.addAndGet(Duration.ofMillis(800).toNanos());
+    scheduler.maintain();
+    await().atMost(Duration.ofSeconds(5)).until(() -> !retries.calls.isEmpty());
+    assertThat(first).isNotDone();
+  }
+
+  @Test
+  void aNewHostWhoseFirstAnswerTakesAFifthOfASecondKeepsItsWaitingTasks() throws Exception {
+    sender.holdResponses();
+    CompletableFuture<Void> first = engine.deliver(firstTask(), source);
+    CompletableFuture<HttpResult> firstResponse = nextPending(sender.pending);
+    for (int i = 2; i <= 200; i++) {
+      engine.deliver(task("evt_" + i, URL), source);
+    }
+
+    nanos.addAndGet(Duration.ofMillis(200).toNanos());
+    scheduler.maintain();
+    firstResponse.complete(OK);
+    awaitDone(first);
+    scheduler.maintain();
+
+    assertThat(retries.calls).isEmpty();
+    assertThat(scheduler.waiting()).isEqualTo(198);
+  }
+
+  @Test
   void taskThatCouldNotStartWithinTheMaximumQueueWaitIsHeldAsBusy() throws Exception {
     sender.holdResponses();
     CompletableFuture<Void> first = engine.deliver(firstTask(), source);
