@@ -69,9 +69,9 @@ public final class Webhooks implements AutoCloseable {
 
   /** Registers a new webhook at version 1; its secret, if any, is dated now. */
   public Subscription add(Subscription webhook) {
-    byte[] value = encode(webhook, 1, webhook.secret() == null ? null : clock.instant());
-    topic.write(webhook.id(), value);
-    return decode(webhook.id(), value);
+    Encoded record = encodeChecked(webhook, 1, webhook.secret() == null ? null : clock.instant());
+    topic.write(webhook.id(), record.value());
+    return record.decoded();
   }
 
   /**
@@ -144,13 +144,12 @@ public final class Webhooks implements AutoCloseable {
       throw new IllegalArgumentException("a change cannot give a webhook another id");
     }
     long version = SubscriptionCodec.version(current.source());
-    byte[] value = encode(next, version + 1, secretAt);
-    Subscription written = decode(next.id(), value);
-    Map<String, String> lost = writeAll(Map.of(next.id(), value));
+    Encoded record = encodeChecked(next, version + 1, secretAt);
+    Map<String, String> lost = writeAll(Map.of(next.id(), record.value()));
     if (!lost.isEmpty()) {
       throw new AdminFailure(lost.get(next.id()));
     }
-    return written;
+    return record.decoded();
   }
 
   /**
@@ -191,6 +190,13 @@ public final class Webhooks implements AutoCloseable {
    * is.
    */
   byte[] encode(Subscription webhook, long version, Instant secretCreatedAt) {
+    return encodeChecked(webhook, version, secretCreatedAt).value();
+  }
+
+  /** A record as written, and the webhook the worker will read from it. */
+  private record Encoded(byte[] value, Subscription decoded) {}
+
+  private Encoded encodeChecked(Subscription webhook, long version, Instant secretCreatedAt) {
     if (webhook.storedSecretProblem() != null) {
       throw AdminFailure.unreadableSecret(
           webhook.id(),
@@ -206,8 +212,7 @@ public final class Webhooks implements AutoCloseable {
     } catch (IllegalStateException | IllegalArgumentException e) {
       throw new AdminFailure("webhook " + webhook.id() + ": " + e.getMessage());
     }
-    decode(webhook.id(), value);
-    return value;
+    return new Encoded(value, decode(webhook.id(), value));
   }
 
   private Subscription decode(String id, byte[] value) {
