@@ -590,10 +590,7 @@ class DeliveryEngineTest {
   @Test
   void manyTasksForAnAnsweringEndpointAllWaitInMemory() throws Exception {
     sender.holdResponses();
-    CompletableFuture<Void> first = engine.deliver(task("evt_0", URL), source);
-    nanos.addAndGet(Duration.ofMillis(1).toNanos());
-    nextPending(sender.pending).complete(OK); // the endpoint answers in 1 ms
-    awaitDone(first);
+    answeredOnce(URL, Duration.ofMillis(1)); // the endpoint answers in 1 ms
 
     List<CompletableFuture<Void>> done = new java.util.ArrayList<>();
     for (int i = 1; i < 200; i++) {
@@ -613,10 +610,7 @@ class DeliveryEngineTest {
   @Test
   void aBusyLaneWhosePaceIsSlowKeepsItsTasksUntilItFallsBehind() throws Exception {
     sender.holdResponses();
-    CompletableFuture<Void> first = engine.deliver(task("evt_0", URL), source);
-    nanos.addAndGet(Duration.ofMillis(100).toNanos());
-    nextPending(sender.pending).complete(OK); // one request takes 100 ms here
-    awaitDone(first);
+    answeredOnce(URL, Duration.ofMillis(100)); // one request takes 100 ms here
     for (int i = 1; i <= 200; i++) {
       engine.deliver(task("evt_" + i, URL), source);
     }
@@ -644,10 +638,7 @@ class DeliveryEngineTest {
   @Test
   void aNewHostSlowerToAnswerFirstThanTheOthersKeepsItsWaitingTasks() throws Exception {
     sender.holdResponses();
-    CompletableFuture<Void> elsewhere = engine.deliver(task("evt_0", OTHER_URL), source);
-    nanos.addAndGet(Duration.ofMillis(10).toNanos());
-    nextPending(sender.pending).complete(OK); // another host answers in 10 ms
-    awaitDone(elsewhere);
+    answeredOnce(OTHER_URL, Duration.ofMillis(10)); // another host answers in 10 ms
     CompletableFuture<Void> first = engine.deliver(firstTask(), source);
     CompletableFuture<HttpResult> firstResponse = nextPending(sender.pending);
     queueBehindTheFirst(199);
@@ -681,6 +672,14 @@ class DeliveryEngineTest {
     scheduler.maintain();
     await().atMost(Duration.ofSeconds(5)).until(() -> !retries.calls.isEmpty());
     assertThat(first).isNotDone();
+  }
+
+  /** Delivers task evt_0 to {@code url}, its request answered with 200 after {@code rtt}. */
+  private void answeredOnce(URI url, Duration rtt) throws InterruptedException {
+    CompletableFuture<Void> done = engine.deliver(task("evt_0", url), source);
+    nanos.addAndGet(rtt.toNanos());
+    nextPending(sender.pending).complete(OK);
+    awaitDone(done);
   }
 
   /** Tasks evt_2, evt_3, … to URL, waiting behind the first one's request. */
