@@ -66,7 +66,8 @@ public final class SecretReencryption {
       }
       changed.add(s.id());
       if (!dryRun) {
-        writes.put(s.id(), webhooks.encode(s, SubscriptionCodec.version(s.source()) + 1, null));
+        writes.put(
+            s.id(), webhooks.encode(s, SubscriptionCodec.version(s.source()) + 1, null).value());
       }
     }
     Map<String, String> conflicts = writes.isEmpty() ? Map.of() : webhooks.writeAll(writes);

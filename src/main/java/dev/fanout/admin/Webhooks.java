@@ -69,7 +69,7 @@ public final class Webhooks implements AutoCloseable {
 
   /** Registers a new webhook at version 1; its secret, if any, is dated now. */
   public Subscription add(Subscription webhook) {
-    Encoded record = encodeChecked(webhook, 1, webhook.secret() == null ? null : clock.instant());
+    Encoded record = encode(webhook, 1, webhook.secret() == null ? null : clock.instant());
     topic.write(webhook.id(), record.value());
     return record.decoded();
   }
@@ -144,7 +144,7 @@ public final class Webhooks implements AutoCloseable {
       throw new IllegalArgumentException("a change cannot give a webhook another id");
     }
     long version = SubscriptionCodec.version(current.source());
-    Encoded record = encodeChecked(next, version + 1, secretAt);
+    Encoded record = encode(next, version + 1, secretAt);
     Map<String, String> lost = writeAll(Map.of(next.id(), record.value()));
     if (!lost.isEmpty()) {
       throw new AdminFailure(lost.get(next.id()));
@@ -185,18 +185,14 @@ public final class Webhooks implements AutoCloseable {
     return lost;
   }
 
+  /** A record as written, and the webhook the worker will read from it. */
+  record Encoded(byte[] value, Subscription decoded) {}
+
   /**
    * The record of {@code webhook} at {@code version}, refused unless the worker would take it as it
    * is.
    */
-  byte[] encode(Subscription webhook, long version, Instant secretCreatedAt) {
-    return encodeChecked(webhook, version, secretCreatedAt).value();
-  }
-
-  /** A record as written, and the webhook the worker will read from it. */
-  private record Encoded(byte[] value, Subscription decoded) {}
-
-  private Encoded encodeChecked(Subscription webhook, long version, Instant secretCreatedAt) {
+  Encoded encode(Subscription webhook, long version, Instant secretCreatedAt) {
     if (webhook.storedSecretProblem() != null) {
       throw AdminFailure.unreadableSecret(
           webhook.id(),
